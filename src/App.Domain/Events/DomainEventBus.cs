@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace App.Domain.Events;
+
+/// <inheritdoc cref="IDomainEvents"/>
+public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDomainEvents
+{
+    private readonly ILogger logger = logger ?? NullLogger<DomainEventBus>.Instance;
+    private readonly object gate = new();
+    // Copy-on-write arrays: publishing reads without locks; subscribing is rare.
+    private Subscription[] subscriptions = [];
+    private readonly ConcurrentDictionary<Type, Subscription[]> byType = new();
+    private long handlerFailures;
+
+    public long HandlerFailures => Interlocked.Read(ref handlerFailures);
+
+    public IDisposable Subscribe<TEvent>(Func<TEvent, CancellationToken, ValueTask> handler) where TEvent : class
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(new Subscription(this, typeof(TEvent), null, (e, ct) => handler((TEvent)e, ct)));
+    }
+
+    public IDisposable Subscribe(string eventName, Func<INamedDomainEvent, CancellationToken, ValueTask> handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(new Subscription(this, typeof(INamedDomainEvent), eventName,
+            (e, ct) => handler((INamedDomainEvent)e, ct)));
+    }
+
+    public async ValueTask PublishAsync(object domainEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        var handlers = byType.GetOrAdd(domainEvent.GetType(), Match);
+        if (handlers.Length == 0) return;
+        var name = (domainEvent as INamedDomainEvent)?.Name;
+        List<Task>? pending = null;
+        foreach (var subscription in handlers)
+        {
+            if (subscription.EventName is { } wanted && wanted != "*" && wanted != name) continue;
+            ValueTask running;
+            try
+            {
+                running = subscription.Handler(domainEvent, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, domainEvent);
+                continue;
+            }
+            if (!running.IsCompletedSuccessfully) (pending ??= []).Add(Observe(running, domainEvent));
+        }
+        if (pending is not null) await Task.WhenAll(pending);
+    }
+
+    private async Task Observe(ValueTask running, object domainEvent)
+    {
+        try { await running; }
+        catch (Exception ex) { Fail(ex, domainEvent); }
+    }
+
+    private void Fail(Exception ex, object domainEvent)
+    {
+        Interlocked.Increment(ref handlerFailures);
+        logger.LogError(ex, "Domain event handler failed for {EventType} {EventName}",
+            domainEvent.GetType().Name, (domainEvent as INamedDomainEvent)?.Name);
+    }
+
+    private Subscription[] Match(Type eventType) =>
+        Volatile.Read(ref subscriptions).Where(s => s.EventType.IsAssignableFrom(eventType)).ToArray();
+
+    private IDisposable Add(Subscription subscription)
+    {
+        lock (gate)
+        {
+            subscriptions = [.. subscriptions, subscription];
+            byType.Clear();
+        }
+        return subscription;
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (gate)
+        {
+            subscriptions = subscriptions.Where(s => s != subscription).ToArray();
+            byType.Clear();
+        }
+    }
+
+    private sealed class Subscription(
+        DomainEventBus bus, Type eventType, string? eventName, Func<object, CancellationToken, ValueTask> handler)
+        : IDisposable
+    {
+        private int disposed;
+        public Type EventType { get; } = eventType;
+        public string? EventName { get; } = eventName;
+        public Func<object, CancellationToken, ValueTask> Handler { get; } = handler;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0) bus.Remove(this);
+        }
+    }
+}

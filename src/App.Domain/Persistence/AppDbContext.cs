@@ -1,0 +1,84 @@
+using App.Domain.Audit;
+using App.Domain.Events;
+using App.Domain.Projects;
+using App.Domain.Users;
+using App.Domain.Workspaces;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace App.Domain.Persistence;
+
+/// <summary>
+/// The app's database. Provider specifics live in the sealed subclasses (<see cref="SqliteAppDbContext"/>,
+/// <see cref="MySqlAppDbContext"/>) so each keeps its own migrations.
+/// It is also the <see cref="IEntityChangeOutbox"/> of its unit of work: staged events are published after
+/// <c>SaveChanges</c> succeeds outside a transaction, or when the open transaction commits; a failure or a
+/// rollback drops them.
+/// </summary>
+public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOutbox
+{
+    private readonly IDomainEvents events;
+    private readonly List<IRealtimeDomainEvent> staged = [];
+
+    protected AppDbContext(DbContextOptions options, IDomainEvents events) : base(options)
+    {
+        this.events = events;
+    }
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<WorkspaceMembership> WorkspaceMemberships => Set<WorkspaceMembership>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public void Stage(IRealtimeDomainEvent domainEvent)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        // Fail closed: with nothing pending and no transaction, nothing would ever commit this event,
+        // or it describes work that was already saved and could be published twice.
+        if (Database.CurrentTransaction is null && !ChangeTracker.HasChanges())
+            throw new InvalidOperationException(
+                $"'{domainEvent.Name}' was staged with no pending change: stage after making the change and before SaveChanges, or inside a transaction.");
+        staged.Add(domainEvent);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is null) await FlushStagedAsync();
+        return written;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is null) FlushStagedAsync().AsTask().GetAwaiter().GetResult();
+        return written;
+    }
+
+    internal async ValueTask FlushStagedAsync()
+    {
+        if (staged.Count == 0) return;
+        var batch = staged.ToArray();
+        staged.Clear();
+        foreach (var domainEvent in batch) await events.PublishAsync(domainEvent);
+    }
+
+    internal void DiscardStaged() => staged.Clear();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        optionsBuilder.AddInterceptors(TransactionEventsInterceptor.Instance);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC in and out, whatever the provider stores.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+}

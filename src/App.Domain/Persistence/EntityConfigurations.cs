@@ -1,0 +1,73 @@
+using App.Domain.Audit;
+using App.Domain.Projects;
+using App.Domain.Users;
+using App.Domain.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace App.Domain.Persistence;
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> b)
+    {
+        b.Property(u => u.DisplayName).HasMaxLength(AppUser.DisplayNameMaxLength).IsRequired();
+        b.HasIndex(u => u.CreatedAt);
+    }
+}
+
+internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspace>
+{
+    public void Configure(EntityTypeBuilder<Workspace> b)
+    {
+        b.ToTable("Workspaces");
+        b.HasKey(w => w.Id);
+        b.Property(w => w.Slug).HasMaxLength(Workspace.SlugMaxLength).IsRequired();
+        b.HasIndex(w => w.Slug).IsUnique();
+        b.Property(w => w.Name).HasMaxLength(Workspace.NameMaxLength).IsRequired();
+        b.Property(w => w.OwnerId).HasMaxLength(450).IsRequired();
+        b.HasIndex(w => w.OwnerId);
+        b.HasMany(w => w.Members).WithOne(m => m.Workspace).HasForeignKey(m => m.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkspaceMembershipConfiguration : IEntityTypeConfiguration<WorkspaceMembership>
+{
+    public void Configure(EntityTypeBuilder<WorkspaceMembership> b)
+    {
+        b.ToTable("WorkspaceMemberships");
+        b.HasKey(m => new { m.WorkspaceId, m.UserId });
+        b.HasIndex(m => m.UserId);
+        b.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
+{
+    public void Configure(EntityTypeBuilder<Project> b)
+    {
+        b.ToTable("Projects");
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Name).HasMaxLength(Project.NameMaxLength).IsRequired();
+        b.Property(p => p.Description).HasMaxLength(Project.DescriptionMaxLength).IsRequired();
+        b.Property(p => p.CreatedById).HasMaxLength(450).IsRequired();
+        b.Property(p => p.Version).IsConcurrencyToken();
+        b.HasIndex(p => new { p.WorkspaceId, p.CreatedAt });
+        b.HasOne<Workspace>().WithMany().HasForeignKey(p => p.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("AuditEntries");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.ActorId).HasMaxLength(450).IsRequired();
+        b.Property(a => a.ActorEmail).HasMaxLength(256).IsRequired();
+        b.Property(a => a.Action).HasMaxLength(64).IsRequired();
+        b.Property(a => a.Target).HasMaxLength(256).IsRequired();
+        b.Property(a => a.Details).HasMaxLength(1000).IsRequired();
+        b.HasIndex(a => a.At);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace App.Domain.Persistence;
+
+/// <summary>Publishes a context's staged events when its transaction commits; drops them on rollback.</summary>
+internal sealed class TransactionEventsInterceptor : DbTransactionInterceptor
+{
+    public static readonly TransactionEventsInterceptor Instance = new();
+
+    public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is AppDbContext context) await context.FlushStagedAsync();
+    }
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is AppDbContext context) context.FlushStagedAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as AppDbContext)?.DiscardStaged();
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        (eventData.Context as AppDbContext)?.DiscardStaged();
+
+    public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as AppDbContext)?.DiscardStaged();
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
+        (eventData.Context as AppDbContext)?.DiscardStaged();
+}

@@ -1,0 +1,87 @@
+using App.Domain.Audit;
+using App.Domain.Common;
+using App.Domain.Events;
+using App.Domain.Persistence;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace App.Domain.Users;
+
+public sealed record UserRow(string Id, string Email, string DisplayName, bool IsDisabled, bool IsOperator,
+    bool IsConfiguredOperator, DateTime CreatedAt);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageIndex, int PageSize);
+
+/// <summary>The console's user operations. Every change is audited in the same save and invalidates the
+/// user's cookie (security stamp), so it takes effect on their next request.</summary>
+public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory, OperatorPolicy operators, TimeProvider clock)
+{
+    public const string ChangedEvent = "users.user.changed";
+    public const int MaxPageSize = 100;
+
+    private static readonly EntityChangePublisher Changed =
+        EntityChangePublisher.Create("users", "user", ChangedEvent, "users.administration");
+
+    public async Task<Page<UserRow>> SearchAsync(Actor actor, string? query, int pageIndex, int pageSize, CancellationToken ct = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        pageIndex = Math.Max(0, pageIndex);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await operators.RequireOperatorAsync(db, actor, ct);
+        var users = db.Users.AsNoTracking();
+        var q = (query ?? "").Trim();
+        if (q.Length > 0)
+        {
+            var pattern = "%" + Like.Escape(q[..Math.Min(q.Length, 100)]) + "%";
+            users = users.Where(u => EF.Functions.Like(u.Email!, pattern, Like.EscapeChar)
+                                     || EF.Functions.Like(u.DisplayName, pattern, Like.EscapeChar));
+        }
+        var total = await users.CountAsync(ct);
+        var rows = await users.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Page<UserRow>(rows.Select(ToRow).ToList(), total, pageIndex, pageSize);
+    }
+
+    public Task<UserRow> SetDisabledAsync(Actor actor, string userId, bool disabled, CancellationToken ct = default) =>
+        ChangeAsync(actor, userId, disabled ? "user.disabled" : "user.enabled", ct, user =>
+        {
+            if (user.Id == actor.UserId) throw new DomainValidationException("UserId", "You cannot disable your own account.");
+            user.IsDisabled = disabled;
+            // Lockout keeps Identity's own sign-in checks closed as well.
+            user.LockoutEnabled = true;
+            user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+        });
+
+    public Task<UserRow> SetOperatorAsync(Actor actor, string userId, bool isOperator, CancellationToken ct = default) =>
+        ChangeAsync(actor, userId, isOperator ? "user.operator-granted" : "user.operator-revoked", ct, user =>
+        {
+            if (!isOperator && user.Id == actor.UserId)
+                throw new DomainValidationException("UserId", "You cannot revoke your own operator role.");
+            if (!isOperator && operators.IsConfigured(user.Email))
+                throw new DomainValidationException("UserId", "This user is an operator through OPERATOR_EMAILS; change the configuration instead.");
+            user.IsOperator = isOperator;
+        });
+
+    private async Task<UserRow> ChangeAsync(Actor actor, string userId, string action, CancellationToken ct, Action<AppUser> change)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var operatorUser = await operators.RequireOperatorAsync(db, actor, ct);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("User not found.");
+        change(user);
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        user.ConcurrencyStamp = Guid.NewGuid().ToString();
+        AuditLog.Record(db, clock, operatorUser, action, user.Email ?? user.Id, "");
+        Changed.Stage(db, EntityOperation.Updated, user.Id, new EntityChangeOptions
+        {
+            Scope = EventScope.User(user.Id),
+            Action = action["user.".Length..],
+            Payload = new UserChange(user.Id, user.IsDisabled, operators.IsOperator(user)),
+            Actor = actor,
+        });
+        await db.SaveChangesAsync(ct);
+        return ToRow(user);
+    }
+
+    private UserRow ToRow(AppUser u) =>
+        new(u.Id, u.Email ?? "", u.DisplayName, u.IsDisabled, operators.IsOperator(u), operators.IsConfigured(u.Email), u.CreatedAt);
+}

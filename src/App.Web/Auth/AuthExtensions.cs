@@ -1,0 +1,107 @@
+using App.Domain.Persistence;
+using App.Domain.Users;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor;
+using App.Web.Shell;
+
+namespace App.Web.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>Identity accounts on the app database, cookie sign-in that flows into circuits, the operator
+    /// policy and the user menu placement.</summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, AppAuthenticationStateProvider>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.LogoutPath = "/Account/Logout";
+            o.AccessDeniedPath = "/status/403";
+            o.Cookie.Name = "app.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            o.Events.OnRedirectToLogin = ctx => Challenge(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                // A real 403 (rendered by the status page), never a redirect that hides it.
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        // Check the security stamp on every request: a disabled or signed-out user's next request is refused.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<AppSignInManager>()
+            .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Operator, p => p.RequireAuthenticatedUser().RequireClaim(AppClaims.Operator, "true"));
+
+        services.AddComponentToken<UserMenu>("auth.web.user-menu");
+        services.AddPlacements("Auth",
+            new PlacementEntry
+            {
+                Id = "auth.user-menu", Target = "shell.user-menu", Order = 1000, ComponentToken = "auth.web.user-menu",
+            },
+            new PlacementEntry
+            {
+                Id = "auth.nav.profile", Target = "shell.secondary-nav", Kind = PlacementKind.Link, Order = 900,
+                Surfaces = ["account"], Text = "Profile", Href = "/Account/Manage", Icon = Icons.Material.Filled.Person,
+                When = c => c.IsAuthenticated,
+            },
+            new PlacementEntry
+            {
+                Id = "auth.nav.password", Target = "shell.secondary-nav", Kind = PlacementKind.Link, Order = 910,
+                Surfaces = ["account"], Text = "Change password", Href = "/Account/Manage/ChangePassword",
+                Icon = Icons.Material.Filled.Password, When = c => c.IsAuthenticated,
+            });
+        return services;
+    }
+
+    /// <summary>POST /Account/Logout (antiforgery-checked).</summary>
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/Account/Logout", async (HttpContext context, SignInManager<AppUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            var form = await context.Request.ReadFormAsync();
+            return TypedResults.LocalRedirect(CurrentUser.SafeReturnUrl(form["ReturnUrl"].ToString()));
+        });
+        return app;
+    }
+
+    private static Task Challenge(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int apiStatus)
+    {
+        // APIs and hubs answer 401; pages redirect to the sign-in form and back.
+        var path = ctx.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+        {
+            ctx.Response.StatusCode = apiStatus;
+            return Task.CompletedTask;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using App.Domain.Persistence;
+using MySqlConnector;
+
+namespace App.Web.Configuration;
+
+/// <summary>Reads configuration in this order (first wins): real environment variables, <c>.env</c> in the
+/// working directory, <c>appsettings*.json</c>. Any invalid value stops start-up with one line naming it.</summary>
+public static class AppConfiguration
+{
+    /// <summary>Loads <c>.env</c> from the working directory without overwriting real environment variables.
+    /// Must run before the host builder reads the environment.</summary>
+    public static void LoadDotEnv()
+    {
+        var path = Path.Combine(Directory.GetCurrentDirectory(), ".env");
+        if (!File.Exists(path)) return;
+        try
+        {
+            DotNetEnv.Env.NoClobber().Load(path);
+        }
+        catch (Exception ex)
+        {
+            throw new StartupException($".env could not be read ({path}): {ex.Message}", ex);
+        }
+    }
+
+    public static AppSettings AddAppSettings(this WebApplicationBuilder builder)
+    {
+        var settings = Read(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(settings);
+        return settings;
+    }
+
+    public static AppSettings Read(IConfiguration config, IHostEnvironment env)
+    {
+        var dataPath = Path.GetFullPath(Get(config, "APP_DATA_PATH") ?? "App_Data", env.ContentRootPath);
+        var provider = (Get(config, "DB_PROVIDER") ?? "sqlite").ToLowerInvariant();
+        var database = provider switch
+        {
+            "sqlite" => Sqlite(config, env, dataPath),
+            "mysql" or "mariadb" => MySql(config),
+            _ => throw new StartupException($"DB_PROVIDER='{Get(config, "DB_PROVIDER")}' is not supported: use sqlite or mysql."),
+        };
+        var autoMigrate = Bool(config, "DB_AUTO_MIGRATE")
+                          ?? (database.Provider == DatabaseProvider.Sqlite || env.IsDevelopment());
+        var tenancy = (Get(config, "TENANCY_MODE") ?? "personal").ToLowerInvariant();
+        if (tenancy != "personal")
+            throw new StartupException(tenancy == "workspaces"
+                ? "TENANCY_MODE=workspaces is not available yet: use personal."
+                : $"TENANCY_MODE='{tenancy}' is not supported: use personal.");
+        var redisUrl = Get(config, "REALTIME_REDIS_URL");
+        if (redisUrl is not null) ValidateRedis(redisUrl);
+        var prefix = Get(config, "REALTIME_REDIS_PREFIX") ?? "app";
+        if (!prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || prefix.Length > 64)
+            throw new StartupException($"REALTIME_REDIS_PREFIX='{prefix}' may only contain letters, digits, '-', '_' and '.'.");
+        var emails = (Get(config, "OPERATOR_EMAILS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var email in emails)
+            if (!email.Contains('@'))
+                throw new StartupException($"OPERATOR_EMAILS contains '{email}', which is not an email address.");
+
+        return new AppSettings
+        {
+            Database = database,
+            AutoMigrate = autoMigrate,
+            DatabaseConnectTimeout = TimeSpan.FromSeconds(Int(config, "DB_CONNECT_TIMEOUT", 5, 1, 120)),
+            DataPath = dataPath,
+            DataProtectionKeysPath = Path.GetFullPath(Get(config, "DATA_PROTECTION_KEYS_PATH") ?? Path.Combine(dataPath, "keys"), env.ContentRootPath),
+            RealtimeRedisUrl = redisUrl,
+            RealtimeRedisPrefix = prefix,
+            TenancyMode = tenancy,
+            OperatorEmails = emails,
+        };
+    }
+
+    private static DatabaseSettings Sqlite(IConfiguration config, IHostEnvironment env, string dataPath)
+    {
+        var path = Path.GetFullPath(Get(config, "SQLITE_PATH") ?? Path.Combine(dataPath, "app.db"), env.ContentRootPath);
+        return DatabaseSettings.Sqlite(path);
+    }
+
+    private static DatabaseSettings MySql(IConfiguration config)
+    {
+        var host = Get(config, "DB_HOST")
+                   ?? throw new StartupException("DB_PROVIDER=mysql needs DB_HOST (the MySQL/MariaDB server's name or address).");
+        var port = Int(config, "DB_PORT", 3306, 1, 65535);
+        var version = Get(config, "DB_SERVER_VERSION") ?? "10.11.0-mariadb";
+        try
+        {
+            Microsoft.EntityFrameworkCore.ServerVersion.Parse(version);
+        }
+        catch (Exception)
+        {
+            throw new StartupException($"DB_SERVER_VERSION='{version}' is not a server version such as 10.11.0-mariadb or 8.0.36-mysql.");
+        }
+        var connection = new MySqlConnectionStringBuilder
+        {
+            Server = host,
+            Port = (uint)port,
+            Database = Get(config, "DB_NAME") ?? "app",
+            UserID = Get(config, "DB_USER") ?? "app",
+            Password = Get(config, "DB_PASSWORD") ?? "",
+            ConnectionTimeout = (uint)Int(config, "DB_CONNECT_TIMEOUT", 5, 1, 120),
+            AllowUserVariables = true,
+        };
+        return DatabaseSettings.MySql(connection.ConnectionString, version) with { Location = $"{host}:{port}" };
+    }
+
+    private static void ValidateRedis(string url)
+    {
+        try
+        {
+            App.Web.Realtime.Redis.RedisAddress.Parse(url);
+        }
+        catch (Exception ex)
+        {
+            throw new StartupException($"REALTIME_REDIS_URL is not a Redis address such as 127.0.0.1:6379: {ex.Message}");
+        }
+    }
+
+    private static string? Get(IConfiguration config, string key)
+    {
+        var value = config[key];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    private static int Int(IConfiguration config, string key, int fallback, int min, int max)
+    {
+        var raw = Get(config, key);
+        if (raw is null) return fallback;
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new StartupException($"{key}='{raw}' must be a whole number from {min} to {max}.");
+        return value;
+    }
+
+    private static bool? Bool(IConfiguration config, string key)
+    {
+        var raw = Get(config, key);
+        return raw?.ToLowerInvariant() switch
+        {
+            null => null,
+            "true" or "1" or "yes" => true,
+            "false" or "0" or "no" => false,
+            _ => throw new StartupException($"{key}='{raw}' must be true or false."),
+        };
+    }
+}

@@ -1,0 +1,19 @@
+using App.Domain.Persistence;
+
+namespace App.Web.Configuration;
+
+/// <summary>Every setting the app reads, validated once at start-up. See .env.example for each variable.</summary>
+public sealed record AppSettings
+{
+    public required DatabaseSettings Database { get; init; }
+    /// <summary>Apply pending migrations at start-up (always for SQLite; for MySQL only when asked or in Development).</summary>
+    public required bool AutoMigrate { get; init; }
+    public required TimeSpan DatabaseConnectTimeout { get; init; }
+    public required string DataPath { get; init; }
+    public required string DataProtectionKeysPath { get; init; }
+    /// <summary>Empty: in-memory realtime. Set: events fan out across instances through this Redis.</summary>
+    public string? RealtimeRedisUrl { get; init; }
+    public required string RealtimeRedisPrefix { get; init; }
+    public required string TenancyMode { get; init; }
+    public required IReadOnlyList<string> OperatorEmails { get; init; }
+}

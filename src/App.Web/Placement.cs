@@ -1,0 +1,39 @@
+using App.Web.Shell;
+using MudBlazor;
+
+namespace App.Web;
+
+/// <summary>
+/// The app-owned list of placements and the shell topology. Features add widgets here (or contribute their
+/// own with <c>services.AddPlacements</c>) instead of editing the shell layout.
+/// </summary>
+public static class Placement
+{
+    /// <summary>Semantic target -> concrete outlet per layout variant (compact / medium / expanded).</summary>
+    public static ShellTopology Topology { get; } = new ShellTopology()
+        .Map("shell.brand", "shell-layout:top-left")
+        .Map("shell.status", "shell-layout:top-right")
+        .Map("shell.actions", "shell-layout:top-right")
+        .Map("shell.primary-nav",
+            compact: "shell-layout:primary-menu",
+            medium: "shell-layout:primary-menu",
+            expanded: "shell-layout:top-left")
+        .Map("shell.secondary-nav", "shell-layout:secondary-menu")
+        .Map("shell.user-menu", "shell-layout:user-menu")
+        .Map("shell.footer", "shell-layout:footer");
+
+    public static IReadOnlyList<PlacementEntry> Entries { get; } =
+    [
+        new() { Id = "shell.brand", Target = "shell.brand", Order = 0, ComponentToken = "shell.web.brand" },
+        new()
+        {
+            Id = "home.nav.home", Target = "shell.primary-nav", Kind = PlacementKind.Link, Order = 100,
+            Surfaces = ["home", "account"], Text = "Home", Href = "/", Icon = Icons.Material.Filled.Home,
+        },
+        new()
+        {
+            Id = "shell.footer.about", Target = "shell.footer", Kind = PlacementKind.Link, Order = 1000,
+            Text = "Health", Href = "/healthz",
+        },
+    ];
+}

@@ -1,0 +1,49 @@
+using App.Web.Auth;
+using App.Web.Components;
+using App.Web.Configuration;
+using App.Web.Health;
+using App.Web.Persistence;
+using App.Web.Shell;
+using MudBlazor.Services;
+
+// Composition only: each feature registers itself with one AddX() and maps its endpoints with one MapX().
+try
+{
+    AppConfiguration.LoadDotEnv();
+    var builder = WebApplication.CreateBuilder(args);
+    var settings = builder.AddAppSettings();
+
+    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.Services.AddMudServices();
+    builder.Services
+        .AddPersistence(settings)
+        .AddAppHealth()
+        .AddShell()
+        .AddAccounts();
+
+    var app = builder.Build();
+    app.ValidateShell();
+    if (args.Contains("migrate"))
+    {
+        await app.PrepareDatabaseAsync(migrateOnly: true);
+        Console.WriteLine($"Database at {settings.Database.Location} is up to date.");
+        return 0;
+    }
+    await app.PrepareDatabaseAsync();
+
+    if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+    app.UseAntiforgery();
+    app.MapStaticAssets();
+    app.MapAppHealth();
+    app.MapAccounts();
+    app.MapRazorComponents<HostPage>().AddInteractiveServerRenderMode();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException ex)
+{
+    Console.Error.WriteLine($"startup failed: {ex.Message}");
+    return 2;
+}
