@@ -47,7 +47,7 @@ public sealed class PersonalSignUp(UserManager<AppUser> users, AppDbContext db, 
             if (!created.Succeeded)
             {
                 await transaction.RollbackAsync(ct);
-                return new SignUpResult(null, null, created.Errors.Select(ToError).ToList());
+                return new SignUpResult(null, null, created.Errors.Select(ToError).Distinct().ToList());
             }
 
             var workspace = new Workspace

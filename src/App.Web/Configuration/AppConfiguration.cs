@@ -8,12 +8,13 @@ namespace App.Web.Configuration;
 /// working directory, <c>appsettings*.json</c>. Any invalid value stops start-up with one line naming it.</summary>
 public static class AppConfiguration
 {
-    /// <summary>Loads <c>.env</c> from the working directory without overwriting real environment variables.
-    /// Must run before the host builder reads the environment.</summary>
+    /// <summary>Loads <c>.env</c> from the working directory (or, inside a checkout, from the folder holding
+    /// App.sln, since `dotnet run --project src/App.Web` runs in the project folder) without overwriting real
+    /// environment variables. Must run before the host builder reads the environment.</summary>
     public static void LoadDotEnv()
     {
-        var path = Path.Combine(Directory.GetCurrentDirectory(), ".env");
-        if (!File.Exists(path)) return;
+        var path = FindDotEnv(Directory.GetCurrentDirectory());
+        if (path is null) return;
         try
         {
             DotNetEnv.Env.NoClobber().Load(path);
@@ -24,11 +25,44 @@ public static class AppConfiguration
         }
     }
 
+    private static string? FindDotEnv(string start)
+    {
+        var here = Path.Combine(start, ".env");
+        if (File.Exists(here)) return here;
+        var dir = new DirectoryInfo(start).Parent;
+        for (var level = 0; dir is not null && level < 3; level++, dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "App.sln")))
+                return File.Exists(Path.Combine(dir.FullName, ".env")) ? Path.Combine(dir.FullName, ".env") : null;
+        return null;
+    }
+
     public static AppSettings AddAppSettings(this WebApplicationBuilder builder)
     {
+        AddAppFolderJson(builder);
+        // Serve wwwroot and package assets (MudBlazor) from a build output too, in any environment;
+        // published output has no runtime manifest and is unaffected.
+        builder.WebHost.UseStaticWebAssets();
         var settings = Read(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(settings);
         return settings;
+    }
+
+    /// <summary>When started from another working directory (e.g. `dotnet /opt/app/App.Web.dll`), still read
+    /// the appsettings files shipped next to the dll, below every other source.</summary>
+    private static void AddAppFolderJson(WebApplicationBuilder builder)
+    {
+        var appFolder = AppContext.BaseDirectory;
+        if (Path.GetFullPath(builder.Environment.ContentRootPath).TrimEnd('/') == Path.GetFullPath(appFolder).TrimEnd('/')) return;
+        var provider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(appFolder);
+        var sources = builder.Configuration.Sources;
+        sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            FileProvider = provider, Path = $"appsettings.{builder.Environment.EnvironmentName}.json", Optional = true,
+        });
+        sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            FileProvider = provider, Path = "appsettings.json", Optional = true,
+        });
     }
 
     public static AppSettings Read(IConfiguration config, IHostEnvironment env)
