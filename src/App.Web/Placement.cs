@@ -28,7 +28,7 @@ public static class Placement
         new()
         {
             Id = "home.nav.home", Target = "shell.primary-nav", Kind = PlacementKind.Link, Order = 100,
-            Surfaces = ["home", "account"], Text = "Home", Href = "/", Icon = Icons.Material.Filled.Home,
+            Surfaces = ["home"], Text = "Home", Href = "/", Icon = Icons.Material.Filled.Home,
         },
         new()
         {

@@ -1,0 +1,63 @@
+using App.E2E.Infrastructure;
+using App.Tests.Shared;
+using Microsoft.Playwright;
+
+namespace App.E2E;
+
+/// <summary>Placements in a real browser: surfaces filter them and the layout variant moves them.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private AppProcess app = null!;
+
+    public async Task InitializeAsync() => app = await AppProcess.StartAsync();
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static ILocator InOutlet(IPage page, string outlet, string placement) =>
+        page.Locator($"[data-outlet='{outlet}'] [data-placement='{placement}']");
+
+    [Fact]
+    public async Task A_home_only_link_shows_on_the_home_surface_and_not_on_the_account_surface()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+
+        await page.GotoInteractiveAsync("/");
+        await Assertions.Expect(page.Locator("#shell-ready")).ToHaveAttributeAsync("data-surface", "home");
+        await Assertions.Expect(InOutlet(page, "shell-layout:top-left", "home.nav.home")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/Account/Login");
+        await Assertions.Expect(page.Locator("#shell-ready")).ToHaveAttributeAsync("data-surface", "account");
+        await Assertions.Expect(page.Locator("[data-placement='home.nav.home']")).ToHaveCountAsync(0);
+        // Entries for every surface are still there.
+        await Assertions.Expect(page.Locator("[data-placement='shell.brand']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Resizing_the_viewport_moves_the_primary_nav_between_the_app_bar_and_the_drawer()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl, width: 1400, height: 900);
+        await page.GotoInteractiveAsync("/");
+        var inBar = InOutlet(page, "shell-layout:top-left", "home.nav.home");
+        var inMenu = InOutlet(page, "shell-layout:primary-menu", "home.nav.home");
+
+        // Expanded: in the app bar.
+        await Assertions.Expect(inBar).ToBeVisibleAsync();
+        await Assertions.Expect(inMenu).ToBeHiddenAsync();
+
+        // Medium: in the drawer (open at this width).
+        await page.SetViewportSizeAsync(1000, 800);
+        await Assertions.Expect(inBar).ToBeHiddenAsync();
+        await Assertions.Expect(inMenu).ToBeVisibleAsync();
+
+        // Compact: still in the drawer, which opens from the menu button.
+        await page.SetViewportSizeAsync(480, 800);
+        await Assertions.Expect(inBar).ToBeHiddenAsync();
+        if (!await inMenu.IsVisibleAsync()) await page.Locator("#shell-drawer-toggle").ClickAsync();
+        await Assertions.Expect(inMenu).ToBeVisibleAsync();
+
+        // And back.
+        await page.SetViewportSizeAsync(1400, 900);
+        await Assertions.Expect(inBar).ToBeVisibleAsync();
+    }
+}
