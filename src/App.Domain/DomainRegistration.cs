@@ -23,6 +23,7 @@ public static class DomainRegistration
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<ConsoleDirectory>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<DemoPings>();
         services.AddScoped<PersonalSignUp>();
         WorkspaceMembers.Register(services);
         return services;

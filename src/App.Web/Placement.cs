@@ -27,6 +27,11 @@ public static class Placement
         new() { Id = "shell.brand", Target = "shell.brand", Order = 0, ComponentToken = "shell.web.brand" },
         new()
         {
+            Id = "realtime.connection.indicator", Target = "shell.status", Kind = PlacementKind.Component,
+            Surfaces = ["*"], Order = 950, ComponentToken = "realtime.web.connection.indicator",
+        },
+        new()
+        {
             Id = "home.nav.home", Target = "shell.primary-nav", Kind = PlacementKind.Link, Order = 100,
             Surfaces = ["home"], Text = "Home", Href = "/", Icon = Icons.Material.Filled.Home,
         },

@@ -1,9 +1,12 @@
 using App.Web.Auth;
 using App.Web.Components;
 using App.Web.Configuration;
+using App.Web.Console;
 using App.Web.Health;
 using App.Web.Persistence;
+using App.Web.Realtime;
 using App.Web.Shell;
+using App.Web.Workspaces;
 using MudBlazor.Services;
 
 // Composition only: each feature registers itself with one AddX() and maps its endpoints with one MapX().
@@ -19,7 +22,10 @@ try
         .AddPersistence(settings)
         .AddAppHealth()
         .AddShell()
-        .AddAccounts();
+        .AddAccounts()
+        .AddRealtime(settings)
+        .AddWorkspaces()
+        .AddConsole();
 
     var app = builder.Build();
     app.ValidateShell();
@@ -33,6 +39,9 @@ try
 
     if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
     app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+    // Explicit, so 401/403 from authorization get a status page body too.
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapAppHealth();

@@ -30,6 +30,17 @@ public sealed class PersonalSignUp(UserManager<AppUser> users, AppDbContext db, 
         var email = (request.Email ?? "").Trim();
         if (email.Length is 0 or > 256) return Fail("Email", "Enter an email address of at most 256 characters.");
 
+        // Report every problem at once (Identity stops at the first failing validator).
+        var problems = new List<SignUpError>();
+        if (await users.FindByEmailAsync(email) is not null) problems.Add(new SignUpError("Email", DuplicateEmail));
+        var probe = new AppUser { UserName = email, Email = email };
+        foreach (var validator in users.PasswordValidators)
+        {
+            var checkedPassword = await validator.ValidateAsync(users, probe, request.Password ?? "");
+            problems.AddRange(checkedPassword.Errors.Select(ToError));
+        }
+        if (problems.Count > 0) return new SignUpResult(null, null, problems.Distinct().ToList());
+
         var now = clock.GetUtcNow().UtcDateTime;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -78,5 +89,7 @@ public sealed class PersonalSignUp(UserManager<AppUser> users, AppDbContext db, 
             "DuplicateEmail" or "DuplicateUserName" or "InvalidEmail" or "InvalidUserName" => "Email",
             _ => "Email",
         },
-        error.Code is "DuplicateUserName" or "DuplicateEmail" ? "An account with this email already exists." : error.Description);
+        error.Code is "DuplicateUserName" or "DuplicateEmail" ? DuplicateEmail : error.Description);
+
+    private const string DuplicateEmail = "An account with this email already exists.";
 }

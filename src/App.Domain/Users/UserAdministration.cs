@@ -12,8 +12,8 @@ public sealed record UserRow(string Id, string Email, string DisplayName, bool I
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageIndex, int PageSize);
 
-/// <summary>The console's user operations. Every change is audited in the same save and invalidates the
-/// user's cookie (security stamp), so it takes effect on their next request.</summary>
+/// <summary>The console's user operations. Every change is audited in the same save and takes effect on the
+/// user's next request (cookies are re-validated against the database on each one).</summary>
 public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory, OperatorPolicy operators, TimeProvider clock)
 {
     public const string ChangedEvent = "users.user.changed";
@@ -50,6 +50,8 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
             // Lockout keeps Identity's own sign-in checks closed as well.
             user.LockoutEnabled = true;
             user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+            // Invalidates every cookie and circuit of the user at their next request or revalidation.
+            if (disabled) user.SecurityStamp = Guid.NewGuid().ToString("N");
         });
 
     public Task<UserRow> SetOperatorAsync(Actor actor, string userId, bool isOperator, CancellationToken ct = default) =>
@@ -68,7 +70,7 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
         var operatorUser = await operators.RequireOperatorAsync(db, actor, ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("User not found.");
         change(user);
-        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        // Claims (operator) are rebuilt from the database on every request, so no sign-out is needed for them.
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         AuditLog.Record(db, clock, operatorUser, action, user.Email ?? user.Id, "");
         Changed.Stage(db, EntityOperation.Updated, user.Id, new EntityChangeOptions

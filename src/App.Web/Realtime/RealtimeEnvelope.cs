@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using App.Domain.Events;
+
+namespace App.Web.Realtime;
+
+/// <summary>
+/// A realtime event as every transport carries it (circuits, hub, SSE, Redis): the entity-change contract plus
+/// the routing facts. <see cref="Sequence"/> is monotonic and doubles as the SSE event id.
+/// </summary>
+public sealed record RealtimeEnvelope
+{
+    public required string Event { get; init; }
+    [JsonIgnore] public EventScope Scope { get; init; }
+    [JsonPropertyName("scope")] public string ScopeKey { get => Scope.Key; init => Scope = EventScope.Parse(value); }
+    public long Sequence { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
+    public JsonElement Payload { get; init; }
+    public string? ActorId { get; init; }
+    public string? OriginId { get; init; }
+    public string? Source { get; init; }
+    public string? Entity { get; init; }
+    [JsonConverter(typeof(JsonStringEnumConverter<EntityOperation>))]
+    public EntityOperation? Operation { get; init; }
+    public string? EntityId { get; init; }
+    public string? Action { get; init; }
+    public string? Reason { get; init; }
+    /// <summary>The app instance that published it, so an instance ignores its own echo from Redis.</summary>
+    public string? Instance { get; init; }
+
+    public static RealtimeEnvelope From(IRealtimeDomainEvent domainEvent, long sequence, string instance) =>
+        domainEvent switch
+        {
+            EntityChange c => new RealtimeEnvelope
+            {
+                Event = c.RealtimeEvent, Scope = c.Scope, Sequence = sequence, OccurredAt = c.OccurredAt, Payload = c.Payload,
+                ActorId = c.ActorId, OriginId = c.OriginId, Source = c.Source, Entity = c.Entity, Operation = c.Operation,
+                EntityId = c.EntityId, Action = c.Action, Reason = c.Reason, Instance = instance,
+            },
+            _ => new RealtimeEnvelope
+            {
+                Event = domainEvent.Name, Scope = domainEvent.Scope, Sequence = sequence, OccurredAt = domainEvent.OccurredAt,
+                Payload = domainEvent.Payload, ActorId = domainEvent.ActorId, OriginId = domainEvent.OriginId, Instance = instance,
+            },
+        };
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Parses an envelope from outside (Redis); anything malformed is null, never an exception.</summary>
+    public static RealtimeEnvelope? TryParse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<RealtimeEnvelope>(json, Json);
+            return envelope is not null && RealtimeEventNames.IsValidEvent(envelope.Event) ? envelope : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

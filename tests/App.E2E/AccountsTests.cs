@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using App.E2E.Infrastructure;
+using App.Tests.Shared;
+using Microsoft.Playwright;
+
+namespace App.E2E;
+
+/// <summary>Accounts, personal workspaces and the console, as two people in two browsers see them.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccountsTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private AppProcess app = null!;
+
+    public async Task InitializeAsync() => app = await AppProcess.StartAsync();
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Two_users_get_their_own_workspaces_and_the_operator_can_shut_the_other_out()
+    {
+        var pageA = await browser.NewPageAsync(app.BaseUrl);
+        var pageB = await browser.NewPageAsync(app.BaseUrl);
+
+        // A registers first (fresh app, no OPERATOR_EMAILS): A is the operator.
+        var alice = await UserFlows.RegisterAsync(pageA, "Alice Example");
+        var bob = await UserFlows.RegisterAsync(pageB, "Bob Example");
+        Assert.NotEqual(alice.Slug, bob.Slug);
+        await Assertions.Expect(pageA.Locator("#workspace-name")).ToHaveTextAsync("Alice Example");
+        await Assertions.Expect(pageB.Locator("#workspace-name")).ToHaveTextAsync("Bob Example");
+
+        // B cannot see A's workspace (404, no existence leak) nor the console (403), and has no console link.
+        var foreign = await pageB.GotoAsync($"/w/{alice.Slug}/projects");
+        Assert.Equal(404, foreign!.Status);
+        await Assertions.Expect(pageB.Locator("#not-found")).ToBeVisibleAsync();
+        var missing = await pageB.GotoAsync("/w/no-such-workspace");
+        Assert.Equal(404, missing!.Status);
+        var console = await pageB.GotoAsync("/console");
+        Assert.Equal(403, console!.Status);
+        await Assertions.Expect(pageB.Locator("#status-title")).ToContainTextAsync("403");
+        await pageB.GotoInteractiveAsync($"/w/{bob.Slug}");
+        await Assertions.Expect(pageB.Locator("[data-placement='console.nav.entry']")).ToHaveCountAsync(0);
+
+        // Anonymous visitors are sent to sign in, and back.
+        var anonymous = await browser.NewPageAsync(app.BaseUrl);
+        await anonymous.GotoAsync($"/w/{bob.Slug}/projects");
+        Assert.Contains("/Account/Login?ReturnUrl=%2Fw%2F" + bob.Slug, anonymous.Url);
+
+        // A, the operator, disables B from the console.
+        var consolePage = await pageA.GotoAsync("/console/users");
+        Assert.Equal(200, consolePage!.Status);
+        await pageA.WaitForInteractiveAsync();
+        var bobRow = pageA.Locator("#console-users tbody tr").Filter(new() { HasText = bob.Email });
+        await bobRow.Locator(".user-toggle-disabled").ClickAsync();
+        await Assertions.Expect(bobRow).ToContainTextAsync("disabled");
+
+        // B's open page loses access at once, and B's next request is refused.
+        await pageB.WaitForURLAsync(new Regex("/Account/Login"));
+        var next = await pageB.GotoAsync($"/w/{bob.Slug}/projects");
+        Assert.Contains("/Account/Login", pageB.Url);
+        Assert.Equal(200, next!.Status);
+
+        // B cannot sign back in; the audit log recorded the action.
+        await pageB.Locator("#login-email").FillAsync(bob.Email);
+        await pageB.Locator("#login-password").FillAsync(bob.Password);
+        await pageB.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(pageB.Locator("#account-error")).ToContainTextAsync("disabled");
+        await pageA.GotoInteractiveAsync("/console/audit");
+        await Assertions.Expect(pageA.Locator("#console-audit")).ToContainTextAsync("user.disabled");
+        await Assertions.Expect(pageA.Locator("#console-audit")).ToContainTextAsync(bob.Email);
+    }
+
+    [Fact]
+    public async Task Registration_and_sign_in_report_bad_input_next_to_the_field()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var carol = await UserFlows.RegisterAsync(page, "Carol Example");
+        var other = await browser.NewPageAsync(app.BaseUrl);
+
+        await other.GotoAsync("/Account/Register");
+        await other.Locator("#register-name").FillAsync("Carol Again");
+        await other.Locator("#register-email").FillAsync(carol.Email);
+        await other.Locator("#register-password").FillAsync("weakpass");
+        await other.Locator("#register-confirm").FillAsync("weakpass");
+        await other.Locator("#register-submit").ClickAsync();
+        await Assertions.Expect(other.Locator(".validation-message").First).ToBeVisibleAsync();
+        var messages = await other.Locator(".validation-message").AllInnerTextsAsync();
+        Assert.Contains(messages, m => m.Contains("already exists"));
+        Assert.Contains(messages, m => m.Contains("digit") || m.Contains("uppercase"));
+        // The name typed is kept.
+        Assert.Equal("Carol Again", await other.Locator("#register-name").InputValueAsync());
+
+        await other.GotoAsync("/Account/Login");
+        await other.Locator("#login-email").FillAsync(carol.Email);
+        await other.Locator("#login-password").FillAsync("wrong-password-1");
+        await other.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(other.Locator("#account-error")).ToHaveTextAsync("Invalid email or password.");
+    }
+}
