@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using App.E2E.Infrastructure;
+using App.Tests.Shared;
+using Microsoft.Playwright;
+
+namespace App.E2E;
+
+/// <summary>Realtime as people see it: the connection dot, live project changes between members, and nothing
+/// for anyone outside the workspace.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RealtimeTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task The_dot_turns_red_when_the_server_dies_and_green_again_when_it_is_back()
+    {
+        var workDir = AppProcess.NewWorkDir();
+        var port = AppProcess.FreePort();
+        var app = await AppProcess.StartAsync(port: port, workDir: workDir);
+        try
+        {
+            var page = await browser.NewPageAsync(app.BaseUrl);
+            await page.GotoInteractiveAsync("/");
+            var dot = page.Locator("#realtime-indicator");
+            await Assertions.Expect(dot).ToHaveAttributeAsync("data-state", "connected");
+            await Assertions.Expect(dot).ToHaveAttributeAsync("title", "Connected");
+            await Assertions.Expect(dot).ToHaveAttributeAsync("aria-label", "Live connection: Connected");
+            Assert.Equal("rgb(46, 125, 50)", await DotColourAsync(page));
+
+            var killedAt = Stopwatch.StartNew();
+            app.Kill();
+            await Assertions.Expect(dot).ToHaveAttributeAsync("data-state", "reconnecting", new() { Timeout = 2000 });
+            Assert.True(killedAt.ElapsedMilliseconds < 2000, $"red after {killedAt.ElapsedMilliseconds} ms");
+            Assert.Equal("rgb(211, 47, 47)", await DotColourAsync(page));
+            await Assertions.Expect(dot).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex(@"^Reconnecting \(attempt \d+\)\.\.\.$"));
+            // The banner is small and leaves the dot visible and clickable (no full-page overlay).
+            await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToBeVisibleAsync();
+            await Assertions.Expect(dot).ToBeVisibleAsync();
+            await dot.HoverAsync(new() { Timeout = 2000 });
+
+            // When Blazor gives up, the dot says so and offers a retry.
+            await page.EvaluateAsync("""
+                document.getElementById('components-reconnect-modal').dispatchEvent(
+                    new CustomEvent('components-reconnect-state-changed', { detail: { state: 'failed' } }))
+                """);
+            await Assertions.Expect(dot).ToHaveAttributeAsync("title", "Disconnected - click to retry");
+            await Assertions.Expect(dot).ToHaveAttributeAsync("aria-label", "Live connection: Disconnected - click to retry");
+
+            app = await AppProcess.StartAsync(port: port, workDir: workDir);
+            await dot.ClickAsync();
+            // A new server does not know the old circuit: the page reloads and connects afresh.
+            await Assertions.Expect(page.Locator("#realtime-indicator")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync();
+            Assert.Equal("rgb(46, 125, 50)", await DotColourAsync(page));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Members_see_each_others_changes_live_and_a_non_member_receives_none()
+    {
+        await using var app = await AppProcess.StartAsync();
+        var alicePage = await browser.NewPageAsync(app.BaseUrl);
+        var bobPage = await browser.NewPageAsync(app.BaseUrl);
+        var carolPage = await browser.NewPageAsync(app.BaseUrl);
+        var alice = await UserFlows.RegisterAsync(alicePage, "Alice Live");   // first user: operator
+        var bob = await UserFlows.RegisterAsync(bobPage, "Bob Live");
+        var carol = await UserFlows.RegisterAsync(carolPage, "Carol Live");
+
+        // Bob's circuit is already open when the operator adds him to Alice's workspace: the membership event
+        // updates his audience without a reload. He then navigates inside the same circuit.
+        var consolePage = await alicePage.Context.NewPageAsync();
+        await UserFlows.AddMemberAsync(consolePage, alice.Slug, bob);
+        await bobPage.EvaluateAsync($"Blazor.navigateTo('/w/{alice.Slug}/projects')");
+        await Assertions.Expect(bobPage.Locator("#workspace-name")).ToHaveTextAsync("Alice Live");
+        await alicePage.GotoInteractiveAsync($"/w/{alice.Slug}/projects");
+        await consolePage.GotoInteractiveAsync("/console/realtime");
+        await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "0");
+
+        // Alice creates: Bob sees it within a second.
+        await alicePage.Locator("#project-new").ClickAsync();
+        await alicePage.Locator("#project-name").FillAsync("Apollo");
+        await alicePage.Locator("#project-description").FillAsync("To the moon");
+        await alicePage.Locator("#project-save").ClickAsync();
+        await Assertions.Expect(alicePage.Locator(".project-name", new() { HasText = "Apollo" })).ToBeVisibleAsync();
+        await Assertions.Expect(bobPage.Locator(".project-name", new() { HasText = "Apollo" })).ToBeVisibleAsync(new() { Timeout = 1000 });
+
+        // Alice renames and closes; Bob sees both.
+        var aliceRow = alicePage.Locator("#projects-table tbody tr", new() { HasText = "Apollo" });
+        await aliceRow.Locator(".project-edit").ClickAsync();
+        await alicePage.Locator("#project-name").FillAsync("Apollo 11");
+        await alicePage.Locator("#project-save").ClickAsync();
+        await Assertions.Expect(bobPage.Locator(".project-name", new() { HasText = "Apollo 11" })).ToBeVisibleAsync(new() { Timeout = 1000 });
+        await alicePage.Locator("#projects-table tbody tr", new() { HasText = "Apollo 11" }).Locator(".project-close").ClickAsync();
+        var bobRow = bobPage.Locator("#projects-table tbody tr", new() { HasText = "Apollo 11" });
+        await Assertions.Expect(bobRow.Locator(".project-status")).ToHaveTextAsync("Closed", new() { Timeout = 1000 });
+        await Assertions.Expect(bobRow).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("realtime-flash"));
+
+        // Bob deletes; it disappears for Alice.
+        await bobRow.Locator(".project-delete").ClickAsync();
+        await bobPage.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await Assertions.Expect(alicePage.Locator(".project-name", new() { HasText = "Apollo 11" })).ToHaveCountAsync(0, new() { Timeout = 1000 });
+
+        // The events happened (the operator's tail shows them, scoped to Alice's workspace) ...
+        var tail = consolePage.Locator("#realtime-tail tbody tr", new() { HasText = "projects.project.changed" });
+        await Assertions.Expect(tail).ToHaveCountAsync(4);
+        Assert.All(await tail.Locator(".tail-scope").AllInnerTextsAsync(), s => Assert.StartsWith("workspace:", s));
+        await Assertions.Expect(consolePage.Locator("#realtime-tail")).ToContainTextAsync("(closed)");
+        // ... and Carol, in another workspace, received none of them.
+        await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "0");
+        await Assertions.Expect(bobPage.Locator("#realtime-probe")).Not.ToHaveAttributeAsync("data-received", "0");
+    }
+
+    [Fact]
+    public async Task Pings_reach_exactly_their_scope()
+    {
+        await using var app = await AppProcess.StartAsync();
+        var alicePage = await browser.NewPageAsync(app.BaseUrl);
+        var bobPage = await browser.NewPageAsync(app.BaseUrl);
+        var carolPage = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(alicePage, "Alice Ping");
+        var bob = await UserFlows.RegisterAsync(bobPage, "Bob Ping");
+        var carol = await UserFlows.RegisterAsync(carolPage, "Carol Ping");
+        await alicePage.GotoInteractiveAsync("/console/realtime");
+
+        async Task PingAsync(string audience, string? target, string message)
+        {
+            await alicePage.Locator($"#ping-{audience}").ClickAsync();
+            if (target is not null) await alicePage.Locator("#ping-target").FillAsync(target);
+            await alicePage.Locator("#ping-message").FillAsync(message);
+            await alicePage.Locator("#ping-send").ClickAsync();
+        }
+
+        await PingAsync("global", null, "hello everyone");
+        foreach (var page in new[] { alicePage, bobPage, carolPage })
+            await Assertions.Expect(page.Locator("#realtime-probe")).ToHaveAttributeAsync("data-last-ping", "hello everyone");
+        await Assertions.Expect(carolPage.Locator(".mud-snackbar", new() { HasText = "Ping: hello everyone" })).ToBeVisibleAsync();
+
+        await PingAsync("workspace", bob.Slug, "bob's workspace only");
+        await Assertions.Expect(bobPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-last-ping", "bob's workspace only");
+
+        await PingAsync("user", carol.Email, "just carol");
+        await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-last-ping", "just carol");
+
+        // The tail shows all three went out; each person only got theirs.
+        await Assertions.Expect(alicePage.Locator("#realtime-tail tbody tr", new() { HasText = "demo.ping" })).ToHaveCountAsync(3);
+        await Assertions.Expect(bobPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "2");
+        await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "2");
+        await Assertions.Expect(alicePage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-last-ping", "hello everyone");
+
+        // A bad target is refused with a message and nothing is sent.
+        await PingAsync("workspace", "no-such-workspace", "lost");
+        await Assertions.Expect(alicePage.Locator(".mud-snackbar", new() { HasText = "No workspace has the slug" })).ToBeVisibleAsync();
+        await Assertions.Expect(alicePage.Locator("#realtime-tail tbody tr", new() { HasText = "demo.ping" })).ToHaveCountAsync(3);
+    }
+
+    private static Task<string> DotColourAsync(IPage page) =>
+        page.Locator("#realtime-indicator .realtime-dot").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+}

@@ -1,0 +1,32 @@
+using App.UnitTests.Infrastructure;
+using App.Web.Realtime;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+
+namespace App.UnitTests.Components;
+
+public sealed class ConnectionIndicatorTests : MudComponentTest
+{
+    [Fact]
+    public void Before_the_circuit_connects_it_says_connecting()
+    {
+        Context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var cut = Context.Render<ConnectionIndicator>();
+        var button = cut.Find("#realtime-indicator");
+        Assert.Equal("connecting", button.GetAttribute("data-state"));
+        Assert.Equal("Live connection: Connecting...", button.GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void Once_interactive_it_says_connected_in_words_not_only_colour()
+    {
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var cut = Context.Render<ConnectionIndicator>(p => p.Add(c => c.Class, "extra"));
+        var button = cut.Find("#realtime-indicator");
+        Assert.Equal("connected", button.GetAttribute("data-state"));
+        Assert.Equal("Connected", button.GetAttribute("title"));
+        Assert.Equal("Live connection: Connected", button.GetAttribute("aria-label"));
+        Assert.Contains("extra", button.ClassName);
+        Assert.Equal("button", button.GetAttribute("type"));
+    }
+}

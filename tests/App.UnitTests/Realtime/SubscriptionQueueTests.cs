@@ -1,0 +1,127 @@
+using App.Domain.Events;
+using App.Web.Realtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace App.UnitTests.Realtime;
+
+/// <summary>One connection's bounded queue: slow handlers, overflow, failures, disposal.</summary>
+public sealed class SubscriptionQueueTests
+{
+    private static RealtimeEnvelope Envelope(long sequence, string name = "tests.queue.event", string? origin = null) =>
+        new() { Event = name, Scope = EventScope.Global, Sequence = sequence, OriginId = origin };
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task A_slow_subscriber_drops_what_does_not_fit_counts_it_and_is_told_how_much_it_missed()
+    {
+        using var metrics = new RealtimeMetrics();
+        var gate = new TaskCompletionSource();
+        var handled = new List<RealtimeEventContext>();
+        await using var queue = new RealtimeSubscriptions("c", "origin", async work =>
+        {
+            await gate.Task;
+            await work();
+        }, metrics, NullLogger.Instance, capacity: 4);
+        queue.Subscribe("*", e =>
+        {
+            lock (handled) handled.Add(e);
+            return Task.CompletedTask;
+        });
+
+        // The publisher never waits, however slow the subscriber.
+        var started = DateTime.UtcNow;
+        for (var i = 1; i <= 10; i++) queue.Deliver(Envelope(i));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
+        gate.SetResult();
+
+        await WaitUntilAsync(() => { lock (handled) return handled.Any(h => h.IsMissed) && handled.Count(h => !h.IsMissed) >= 4; });
+        await Task.Delay(50);
+        lock (handled)
+        {
+            var events = handled.Where(h => !h.IsMissed).Select(h => h.Sequence).ToList();
+            var missed = handled.Where(h => h.IsMissed).Sum(h => h.Missed);
+            Assert.Equal(10, events.Count + missed);
+            Assert.True(missed >= 5);
+            Assert.Equal(missed, metrics.Overflowed);
+            Assert.Equal(events.Order(), events);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_handler_is_counted_and_does_not_stop_the_others_or_later_events()
+    {
+        using var metrics = new RealtimeMetrics();
+        var received = new List<long>();
+        await using var queue = new RealtimeSubscriptions("c", "origin", work => work(), metrics, NullLogger.Instance);
+        queue.Subscribe("*", _ => throw new InvalidOperationException("boom"));
+        queue.Subscribe("*", e =>
+        {
+            lock (received) received.Add(e.Sequence);
+            return Task.CompletedTask;
+        });
+
+        queue.Deliver(Envelope(1));
+        queue.Deliver(Envelope(2));
+
+        await WaitUntilAsync(() => { lock (received) return received.Count == 2; });
+        Assert.Equal(2, metrics.HandlerFailures);
+    }
+
+    [Fact]
+    public async Task Filters_apply_and_a_disposed_subscription_hears_nothing_more()
+    {
+        using var metrics = new RealtimeMetrics();
+        var named = new List<long>();
+        var matched = new List<long>();
+        var echoes = new List<bool>();
+        await using var queue = new RealtimeSubscriptions("c", "me", work => work(), metrics, NullLogger.Instance);
+        var byName = queue.Subscribe("tests.wanted.event", e => { lock (named) named.Add(e.Sequence); return Task.CompletedTask; });
+        queue.Subscribe("*", e => { lock (matched) { matched.Add(e.Sequence); echoes.Add(e.IsOwnEcho); } return Task.CompletedTask; },
+            e => e.Sequence % 2 == 0);
+
+        queue.Deliver(Envelope(1, "tests.wanted.event"));
+        queue.Deliver(Envelope(2, "tests.other.event", origin: "me"));
+        await WaitUntilAsync(() => { lock (named) lock (matched) return named.Count == 1 && matched.Count == 1; });
+        byName.Dispose();
+        queue.Deliver(Envelope(3, "tests.wanted.event"));
+        queue.Deliver(Envelope(4, "tests.wanted.event"));
+        await WaitUntilAsync(() => { lock (matched) return matched.Count == 2; });
+
+        Assert.Equal([1L], named);
+        Assert.Equal([2L, 4L], matched);
+        Assert.Equal([true, false], echoes);
+        Assert.Equal(1, queue.SubscriptionCount);
+    }
+
+    [Fact]
+    public async Task Invalid_event_names_are_refused_at_subscribe()
+    {
+        using var metrics = new RealtimeMetrics();
+        await using var queue = new RealtimeSubscriptions("c", "o", work => work(), metrics, NullLogger.Instance);
+        Assert.Throws<ArgumentException>(() => queue.Subscribe("Not An Event", _ => Task.CompletedTask));
+    }
+
+    [Fact]
+    public async Task Disposing_the_connection_ends_every_subscription()
+    {
+        using var metrics = new RealtimeMetrics();
+        var count = 0;
+        var queue = new RealtimeSubscriptions("c", "o", work => work(), metrics, NullLogger.Instance);
+        queue.Subscribe("*", _ => { Interlocked.Increment(ref count); return Task.CompletedTask; });
+        await queue.DisposeAsync();
+        queue.Deliver(Envelope(1));
+        await Task.Delay(50);
+        Assert.Equal(0, count);
+        Assert.Equal(0, queue.SubscriptionCount);
+        Assert.Equal(0, metrics.Overflowed);
+    }
+}
