@@ -3,6 +3,7 @@ using App.Web.Components;
 using App.Web.Configuration;
 using App.Web.Console;
 using App.Web.Health;
+using App.Web.Jobs;
 using App.Web.Persistence;
 using App.Web.Realtime;
 using App.Web.Shell;
@@ -25,7 +26,8 @@ try
         .AddAccounts()
         .AddRealtime(settings)
         .AddWorkspaces()
-        .AddConsole();
+        .AddConsole()
+        .AddJobs();
 
     var app = builder.Build();
     app.ValidateShell();
@@ -38,7 +40,7 @@ try
     await app.PrepareDatabaseAsync();
 
     if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+    app.UseAppStatusPages();
     // Explicit, so 401/403 from authorization get a status page body too.
     app.UseAuthentication();
     app.UseAuthorization();
@@ -46,6 +48,8 @@ try
     app.MapStaticAssets();
     app.MapAppHealth();
     app.MapAccounts();
+    app.MapRealtime();
+    app.MapJobs();
     app.MapRazorComponents<HostPage>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

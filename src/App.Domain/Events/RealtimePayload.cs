@@ -8,7 +8,11 @@ public static class RealtimePayload
     /// <summary>Payloads are for telling clients what changed, not for shipping documents.</summary>
     public const int MaxBytes = 16 * 1024;
 
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>camelCase, enums as strings ("status": "Open"): readable by any client.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     private static readonly JsonElement Empty = JsonDocument.Parse("{}").RootElement.Clone();
 

@@ -102,6 +102,9 @@ public static class AppConfiguration
             RealtimeRedisUrl = redisUrl,
             RealtimeRedisPrefix = prefix,
             TenancyMode = tenancy,
+            SseHeartbeat = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_HEARTBEAT_SECONDS", 15, 1, 300)),
+            SseTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_TOKEN_SECONDS", 60, 1, 3600)),
+            JobStepDelay = TimeSpan.FromMilliseconds(Int(config, "JOBS_STEP_DELAY_MS", 0, 0, 60_000)),
             OperatorEmails = emails,
         };
     }

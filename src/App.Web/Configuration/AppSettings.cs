@@ -15,5 +15,11 @@ public sealed record AppSettings
     public string? RealtimeRedisUrl { get; init; }
     public required string RealtimeRedisPrefix { get; init; }
     public required string TenancyMode { get; init; }
+    /// <summary>Comment line interval on SSE streams (REALTIME_SSE_HEARTBEAT_SECONDS, default 15).</summary>
+    public TimeSpan SseHeartbeat { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Lifetime of single-use SSE tokens (REALTIME_SSE_TOKEN_SECONDS, default 60).</summary>
+    public TimeSpan SseTokenLifetime { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Pause after each job progress report (JOBS_STEP_DELAY_MS, default 0): for demos and tests.</summary>
+    public TimeSpan JobStepDelay { get; init; } = TimeSpan.Zero;
     public required IReadOnlyList<string> OperatorEmails { get; init; }
 }

@@ -15,6 +15,8 @@ public sealed class RealtimeAudience
 
     public int ConnectionCount => members.Count;
 
+    public bool IsRegistered(IRealtimeConnection connection) => members.ContainsKey(connection);
+
     /// <summary>Adds a connection: to the global audience, to its user's, and to each workspace it belongs to.</summary>
     public void Register(IRealtimeConnection connection, string? userId, IEnumerable<Guid> workspaceIds)
     {

@@ -22,6 +22,7 @@ public sealed class RealtimeBridge(
     private readonly IRealtimeSink[] sinks = sinks.ToArray();
     private readonly IRealtimeRelay? relay = relays.FirstOrDefault();
     private readonly AudienceRules rules = new(audience, loggerFactory.CreateLogger<AudienceRules>());
+    private readonly object order = new();
     private IDisposable? subscription;
 
     /// <summary>Identifies this process in relayed events, so its own events coming back from Redis are ignored.</summary>
@@ -48,18 +49,26 @@ public sealed class RealtimeBridge(
     /// <summary>An event published by this instance.</summary>
     public RealtimeEnvelope PublishLocal(IRealtimeDomainEvent domainEvent)
     {
-        var envelope = RealtimeEnvelope.From(domainEvent, sequence.Next(), InstanceId);
-        metrics.OnPublished();
-        relay?.Send(envelope);
-        Route(envelope, fromThisInstance: true);
-        return envelope;
+        // Numbering and routing together, so every connection sees this instance's events in sequence order
+        // (SSE resume relies on it). Routing only enqueues, so the lock is held briefly.
+        lock (order)
+        {
+            var envelope = RealtimeEnvelope.From(domainEvent, sequence.Next(), InstanceId);
+            metrics.OnPublished();
+            relay?.Send(envelope);
+            Route(envelope, fromThisInstance: true);
+            return envelope;
+        }
     }
 
     private void OnRelayed(RealtimeEnvelope envelope)
     {
         if (envelope.Instance == InstanceId) return;
-        sequence.Observe(envelope.Sequence);
-        Route(envelope, fromThisInstance: false);
+        lock (order)
+        {
+            sequence.Observe(envelope.Sequence);
+            Route(envelope, fromThisInstance: false);
+        }
     }
 
     private void Route(RealtimeEnvelope envelope, bool fromThisInstance)

@@ -49,7 +49,12 @@ public sealed record RealtimeEnvelope
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private JsonElement? element;
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The envelope as JSON, serialised once and shared by every hub connection it is sent to.</summary>
+    public JsonElement ToJsonElement() => element ??= JsonSerializer.SerializeToElement(this, Json);
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

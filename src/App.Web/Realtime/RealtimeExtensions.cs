@@ -1,13 +1,26 @@
 using App.Web.Configuration;
+using App.Web.Health;
+using App.Web.Realtime.Clients;
+using App.Web.Realtime.Hub;
+using App.Web.Realtime.Redis;
+using App.Web.Realtime.Sse;
 using App.Web.Shell;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using StackExchange.Redis;
 
 namespace App.Web.Realtime;
 
 public static class RealtimeExtensions
 {
-    /// <summary>The event bridge, the audience index, per-circuit subscriptions, the connection indicator and
-    /// the realtime notices placement.</summary>
+    /// <summary>
+    /// The event bridge, the audience index, per-circuit subscriptions, the connection indicator; the SignalR hub and
+    /// SSE for other clients; and, when REALTIME_REDIS_URL is set, fan-out across instances through Redis (otherwise
+    /// no Redis code runs at all).
+    /// </summary>
     public static IServiceCollection AddRealtime(this IServiceCollection services, AppSettings settings)
     {
         services.AddSingleton<RealtimeMetrics>();
@@ -20,6 +33,43 @@ public static class RealtimeExtensions
         services.AddScoped<IRealtimeEvents>(sp => sp.GetRequiredService<CircuitRealtime>());
         services.AddScoped<CircuitHandler, RealtimeCircuitHandler>();
 
+        // Clients that are not circuits.
+        services.AddSingleton<RealtimeTokens>();
+        services.AddSingleton<SseReplayBuffer>();
+        services.AddSingleton<IRealtimeSink>(sp => sp.GetRequiredService<SseReplayBuffer>());
+        services.AddSingleton<HubRealtimeConnections>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, RealtimeBearerHandler>(RealtimeBearerHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(RealtimePolicies.Client, p => p
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, RealtimeBearerHandler.SchemeName)
+            .RequireAuthenticatedUser());
+        services.AddSignalR(o => o.MaximumReceiveMessageSize = 16 * 1024);
+        // SSE tokens travel in the query string (EventSource cannot send headers); the request-line log would carry
+        // them, so it stays at Warning whatever the configuration says. Registered after configuration: it wins.
+        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning));
+
+        if (settings.RealtimeRedisUrl is null)
+        {
+            services.AddSingleton<ISseTokenNonces, InMemorySseTokenNonces>();
+        }
+        else
+        {
+            services.AddSingleton<RedisConnection>();
+            services.AddSingleton<RedisRealtimeRelay>();
+            services.AddSingleton<IRealtimeRelay>(sp => sp.GetRequiredService<RedisRealtimeRelay>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisRealtimeRelay>());
+            services.AddSingleton<ISseTokenNonces, RedisSseTokenNonces>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.DependencyTag]);
+            // SignalR's Redis backplane for the realtime hub only (same connection, prefixed channels), so IHubContext
+            // sends reach every instance. Blazor's own hub stays local and never depends on Redis.
+            services.AddOptions<RedisOptions>().Configure<RedisConnection>((o, redis) =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(settings.RealtimeRedisPrefix + ":signalr");
+                o.ConnectionFactory = async _ => await redis.GetAsync();
+            });
+            services.AddSingleton<HubLifetimeManager<RealtimeHub>, RedisHubLifetimeManager<RealtimeHub>>();
+        }
+
         services.AddComponentToken<ConnectionIndicator>("realtime.web.connection.indicator");
         services.AddComponentToken<RealtimeNotices>("realtime.web.notices");
         services.AddPlacements("Realtime", new PlacementEntry
@@ -27,5 +77,14 @@ public static class RealtimeExtensions
             Id = "realtime.notices", Target = "shell.status", Order = 960, ComponentToken = "realtime.web.notices",
         });
         return services;
+    }
+
+    /// <summary>The hub (<c>/hubs/realtime</c>, stateful reconnect), SSE and token endpoints.</summary>
+    public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<RealtimeHub>(RealtimeHub.Path, o => o.AllowStatefulReconnects = true);
+        app.MapSseEndpoint();
+        app.MapTokenEndpoints();
+        return app;
     }
 }

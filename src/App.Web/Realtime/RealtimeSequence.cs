@@ -8,6 +8,9 @@ public sealed class RealtimeSequence
 
     public long Next() => Interlocked.Increment(ref last);
 
+    /// <summary>The last number handed out or seen.</summary>
+    public long Current => Interlocked.Read(ref last);
+
     /// <summary>Never hand out a number at or below one seen from another instance.</summary>
     public void Observe(long sequence)
     {

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using App.Domain.Users;
+using App.Web.Auth;
+using Microsoft.AspNetCore.Identity;
+
+namespace App.Web.Realtime.Clients;
+
+/// <summary>Token endpoints for realtime clients that are not Blazor circuits.</summary>
+public static class TokenEndpoints
+{
+    public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+    public sealed record PasswordRequest([property: Required] string? Email, [property: Required] string? Password);
+
+    public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
+    {
+        // A signed-in user (cookie or bearer) gets an access token for the hub.
+        app.MapPost("/api/realtime/hub-token", async (HttpContext http, UserManager<AppUser> users, RealtimeTokens tokens) =>
+        {
+            var user = await users.GetUserAsync(http.User);
+            if (user is null || user.IsDisabled) return Results.Unauthorized();
+            var (token, expiresAt) = tokens.IssueAccess(user.Id, user.SecurityStamp ?? "");
+            return Results.Ok(new TokenResponse(token, expiresAt));
+        }).RequireAuthorization(RealtimePolicies.Client).DisableAntiforgery();
+
+        // A CLI or mobile app signs in with email and password (lockout applies) and gets the same access token.
+        app.MapPost("/api/auth/token", async (PasswordRequest? request, UserManager<AppUser> users,
+            SignInManager<AppUser> signIn, RealtimeTokens tokens) =>
+        {
+            if (request is null || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password)
+                || request.Email.Length > 256 || request.Password.Length > 128)
+                return Results.Problem("Send {\"email\": ..., \"password\": ...}.", statusCode: StatusCodes.Status400BadRequest);
+            var user = await users.FindByEmailAsync(request.Email.Trim());
+            if (user is null) return Results.Problem("Invalid email or password.", statusCode: StatusCodes.Status401Unauthorized);
+            var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
+            if (result.IsLockedOut) return Results.Problem("The account is locked or disabled.", statusCode: StatusCodes.Status401Unauthorized);
+            if (!result.Succeeded) return Results.Problem("Invalid email or password.", statusCode: StatusCodes.Status401Unauthorized);
+            var (token, expiresAt) = tokens.IssueAccess(user.Id, user.SecurityStamp ?? "");
+            return Results.Ok(new TokenResponse(token, expiresAt));
+        }).DisableAntiforgery();
+
+        // A single-use, 60-second token for one EventSource connection.
+        app.MapPost("/api/realtime/sse-token", (HttpContext http, RealtimeTokens tokens) =>
+        {
+            var userId = http.User.Id();
+            if (userId is null) return Results.Unauthorized();
+            var (token, expiresAt) = tokens.IssueSse(userId);
+            return Results.Ok(new TokenResponse(token, expiresAt));
+        }).RequireAuthorization(RealtimePolicies.Client).DisableAntiforgery();
+    }
+}
+
+public static class RealtimePolicies
+{
+    /// <summary>Signed in with the cookie or a realtime bearer token.</summary>
+    public const string Client = "realtime-client";
+}

@@ -1,0 +1,69 @@
+using App.Web.Configuration;
+using StackExchange.Redis;
+
+namespace App.Web.Realtime.Redis;
+
+/// <summary>
+/// The one Redis connection of this instance (realtime relay, SignalR backplane, single-use SSE tokens). It never
+/// blocks start-up: with Redis down the app starts, serves local delivery and reconnects by itself. State changes
+/// are logged once each ("unreachable", "reconnected"), never per event.
+/// </summary>
+public sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly ILogger<RedisConnection> logger;
+    private readonly Lazy<Task<ConnectionMultiplexer>> multiplexer;
+    private int reportedDown;
+
+    public RedisConnection(AppSettings settings, ILogger<RedisConnection> logger)
+    {
+        this.logger = logger;
+        Prefix = settings.RealtimeRedisPrefix;
+        Address = RedisAddress.Describe(settings.RealtimeRedisUrl!);
+        var options = RedisAddress.Parse(settings.RealtimeRedisUrl!);
+        options.AbortOnConnectFail = false;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        options.ReconnectRetryPolicy = new LinearRetry(1000);
+        options.ClientName = "app-web";
+        multiplexer = new(() => ConnectAsync(options));
+    }
+
+    public string Prefix { get; }
+    public string Address { get; }
+
+    public bool IsConnected => multiplexer.IsValueCreated && multiplexer.Value.IsCompletedSuccessfully && multiplexer.Value.Result.IsConnected;
+
+    public Task<ConnectionMultiplexer> GetAsync() => multiplexer.Value;
+
+    public RedisChannel Channel(string name) => RedisChannel.Literal($"{Prefix}:{name}");
+
+    public RedisKey Key(string name) => $"{Prefix}:{name}";
+
+    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        connection.ConnectionFailed += (_, e) => ReportDown(e.Exception?.Message ?? e.FailureType.ToString());
+        connection.ConnectionRestored += (_, _) =>
+        {
+            if (Interlocked.Exchange(ref reportedDown, 0) == 1)
+                logger.LogWarning("Redis at {Address} is reachable again: cross-instance realtime delivery resumed", Address);
+        };
+        if (!connection.IsConnected) ReportDown("not reachable at start-up");
+        else logger.LogInformation("Realtime fan-out through Redis at {Address} (prefix {Prefix})", Address, Prefix);
+        return connection;
+    }
+
+    /// <summary>Logs the outage once; called by the connection events and by failed operations.</summary>
+    public void ReportDown(string reason)
+    {
+        if (Interlocked.Exchange(ref reportedDown, 1) == 0)
+            logger.LogError("Redis at {Address} is unreachable ({Reason}): serving local delivery only until it is back", Address, reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (multiplexer.IsValueCreated && multiplexer.Value.IsCompletedSuccessfully) await multiplexer.Value.Result.DisposeAsync();
+    }
+}

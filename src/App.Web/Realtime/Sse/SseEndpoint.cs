@@ -1,0 +1,150 @@
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Threading.Channels;
+using App.Domain.Events;
+using App.Domain.Users;
+using App.Domain.Workspaces;
+using App.Web.Configuration;
+using App.Web.Realtime.Clients;
+using Microsoft.AspNetCore.Identity;
+
+namespace App.Web.Realtime.Sse;
+
+/// <summary>
+/// <c>GET /api/realtime/events?token=...[&amp;event=...]</c>: the user's scoped events as <c>text/event-stream</c>.
+/// <c>id:</c> is the event sequence; <c>Last-Event-ID</c> (header, or <c>lastEventId</c> query) resumes from the
+/// replay buffer, or sends <c>event: reset</c> when that is no longer possible (also sent when this stream fell
+/// behind and dropped events). A comment line every heartbeat interval keeps proxies from closing it.
+/// </summary>
+public static class SseEndpoint
+{
+    public const string ResetEvent = "reset";
+    private static readonly byte[] Heartbeat = Encoding.UTF8.GetBytes(": heartbeat\n\n");
+
+    public static void MapSseEndpoint(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/realtime/events", StreamAsync).DisableAntiforgery();
+
+    private static async Task StreamAsync(HttpContext http, RealtimeTokens tokens, ISseTokenNonces nonces,
+        UserManager<AppUser> users, WorkspaceDirectory workspaces, RealtimeAudience audience, SseReplayBuffer replay,
+        RealtimeMetrics metrics, AppSettings settings, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(SseEndpoint));
+        // 1. Validate every input before anything is streamed (the token itself is never logged).
+        var eventFilter = http.Request.Query["event"].ToString();
+        if (eventFilter.Length > 0 && !RealtimeEventNames.IsValidEvent(eventFilter))
+        {
+            await Results.Problem($"event must be an event name such as projects.project.changed.", statusCode: 400).ExecuteAsync(http);
+            return;
+        }
+        var lastEventIdText = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header ? header : http.Request.Query["lastEventId"].ToString();
+        long? lastEventId = long.TryParse(lastEventIdText, out var parsed) && parsed >= 0 ? parsed : null;
+        var sse = tokens.ReadSse(http.Request.Query["token"].ToString());
+        if (sse is null || !await nonces.TryConsumeAsync(sse.Value.Nonce, sse.Value.ExpiresAt))
+        {
+            await Results.Problem("A valid, unused SSE token is required: POST /api/realtime/sse-token.", statusCode: 401).ExecuteAsync(http);
+            return;
+        }
+        var user = await users.FindByIdAsync(sse.Value.UserId);
+        if (user is null || user.IsDisabled)
+        {
+            await Results.Problem("The account is not available.", statusCode: 401).ExecuteAsync(http);
+            return;
+        }
+
+        // 2. Join the audience before reading the replay buffer, so nothing falls between the two.
+        var connection = new SseConnection(metrics);
+        var memberships = await workspaces.MembershipIdsAsync(user.Id);
+        audience.Register(connection, user.Id, memberships);
+        try
+        {
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            var body = http.Response.Body;
+            var ct = http.RequestAborted;
+            await http.Response.StartAsync(ct);
+
+            var sent = new HashSet<long>();
+            if (!string.IsNullOrEmpty(lastEventIdText))
+            {
+                string[] scopes = [EventScope.Global.Key, EventScope.User(user.Id).Key, .. memberships.Select(w => EventScope.Workspace(w).Key)];
+                var (reset, missed) = lastEventId is { } after ? replay.After(scopes, after) : (true, []);
+                if (reset) await WriteResetAsync(body, "resume", ct);
+                foreach (var envelope in missed)
+                    if (Wanted(envelope, eventFilter) && sent.Add(envelope.Sequence)) await WriteAsync(body, envelope, ct);
+            }
+            await body.FlushAsync(ct);
+
+            var interval = settings.SseHeartbeat;
+            while (!ct.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(interval);
+                bool ready;
+                try
+                {
+                    ready = await connection.Reader.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    if (!audience.IsRegistered(connection)) break; // e.g. the user was disabled
+                    await body.WriteAsync(Heartbeat, ct);
+                    await body.FlushAsync(ct);
+                    continue;
+                }
+                if (!ready) break;
+                if (connection.TakeMissed() > 0) await WriteResetAsync(body, "overflow", ct);
+                while (connection.Reader.TryRead(out var envelope))
+                    if (Wanted(envelope, eventFilter) && sent.Add(envelope.Sequence)) await WriteAsync(body, envelope, ct);
+                await body.FlushAsync(ct);
+                if (sent.Count > 10_000) sent.Clear(); // only needed to skip replay/live overlap at the start
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+        catch (IOException ex)
+        {
+            logger.LogDebug(ex, "SSE client disconnected");
+        }
+        finally
+        {
+            audience.Unregister(connection);
+        }
+    }
+
+    private static bool Wanted(RealtimeEnvelope envelope, string eventFilter) => eventFilter.Length == 0 || envelope.Event == eventFilter;
+
+    private static Task WriteAsync(Stream body, RealtimeEnvelope envelope, CancellationToken ct) =>
+        SseFormatter.WriteAsync(One(new SseItem<string>(envelope.ToJson(), envelope.Event) { EventId = envelope.Sequence.ToString() }), body, ct);
+
+    private static Task WriteResetAsync(Stream body, string reason, CancellationToken ct) =>
+        SseFormatter.WriteAsync(One(new SseItem<string>($"{{\"reason\":\"{reason}\"}}", ResetEvent)), body, ct);
+
+    private static async IAsyncEnumerable<SseItem<string>> One(SseItem<string> item)
+    {
+        yield return item;
+        await Task.CompletedTask;
+    }
+
+    /// <summary>One SSE stream in the audience: a bounded queue; drops are counted and reported as a reset.</summary>
+    private sealed class SseConnection(RealtimeMetrics metrics) : IRealtimeConnection
+    {
+        private readonly Channel<RealtimeEnvelope> queue = Channel.CreateBounded<RealtimeEnvelope>(
+            new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        private long missed;
+
+        public string ConnectionId { get; } = "sse-" + Guid.NewGuid().ToString("N")[..12];
+        public ChannelReader<RealtimeEnvelope> Reader => queue.Reader;
+
+        public void Deliver(RealtimeEnvelope envelope)
+        {
+            if (queue.Writer.TryWrite(envelope)) return;
+            Interlocked.Increment(ref missed);
+            metrics.OnOverflow();
+        }
+
+        public long TakeMissed() => Interlocked.Exchange(ref missed, 0);
+    }
+}
