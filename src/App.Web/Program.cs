@@ -6,6 +6,7 @@ using App.Web.Health;
 using App.Web.Jobs;
 using App.Web.Persistence;
 using App.Web.Realtime;
+using App.Web.Realtime.Bench;
 using App.Web.Shell;
 using App.Web.Workspaces;
 using MudBlazor.Services;
@@ -50,6 +51,7 @@ try
     app.MapAccounts();
     app.MapRealtime();
     app.MapJobs();
+    app.MapBenchEndpoints();
     app.MapRazorComponents<HostPage>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

@@ -53,8 +53,16 @@ public sealed record RealtimeEnvelope
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The envelope as JSON, serialised once and shared by every hub connection it is sent to.</summary>
+    private Microsoft.AspNetCore.SignalR.SerializedHubMessage? hubMessage;
+
+    /// <summary>The envelope as JSON, serialised once.</summary>
     public JsonElement ToJsonElement() => element ??= JsonSerializer.SerializeToElement(this, Json);
+
+    /// <summary>The hub's <c>event(envelope)</c> invocation, serialised once per protocol and written to every hub
+    /// connection it goes to.</summary>
+    public Microsoft.AspNetCore.SignalR.SerializedHubMessage ToHubMessage() =>
+        hubMessage ??= new Microsoft.AspNetCore.SignalR.SerializedHubMessage(
+            new Microsoft.AspNetCore.SignalR.Protocol.InvocationMessage(App.Web.Realtime.Hub.RealtimeHub.EventMethod, [ToJsonElement()]));
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

@@ -38,6 +38,7 @@ public static class RealtimeExtensions
         services.AddSingleton<SseReplayBuffer>();
         services.AddSingleton<IRealtimeSink>(sp => sp.GetRequiredService<SseReplayBuffer>());
         services.AddSingleton<HubRealtimeConnections>();
+        services.AddSingleton<HubConnectionContexts>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, RealtimeBearerHandler>(RealtimeBearerHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(RealtimePolicies.Client, p => p
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, RealtimeBearerHandler.SchemeName)
@@ -51,6 +52,8 @@ public static class RealtimeExtensions
         if (settings.RealtimeRedisUrl is null)
         {
             services.AddSingleton<ISseTokenNonces, InMemorySseTokenNonces>();
+            services.AddSingleton<HubLifetimeManager<RealtimeHub>>(sp => new ConnectionCapturingLifetimeManager<RealtimeHub>(
+                ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<RealtimeHub>>(sp), sp.GetRequiredService<HubConnectionContexts>()));
         }
         else
         {
@@ -67,7 +70,8 @@ public static class RealtimeExtensions
                 o.Configuration.ChannelPrefix = RedisChannel.Literal(settings.RealtimeRedisPrefix + ":signalr");
                 o.ConnectionFactory = async _ => await redis.GetAsync();
             });
-            services.AddSingleton<HubLifetimeManager<RealtimeHub>, RedisHubLifetimeManager<RealtimeHub>>();
+            services.AddSingleton<HubLifetimeManager<RealtimeHub>>(sp => new ConnectionCapturingLifetimeManager<RealtimeHub>(
+                ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<RealtimeHub>>(sp), sp.GetRequiredService<HubConnectionContexts>()));
         }
 
         services.AddComponentToken<ConnectionIndicator>("realtime.web.connection.indicator");

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using App.Domain.Events;
 using App.Domain.Users;
 using App.Domain.Workspaces;
@@ -15,11 +14,11 @@ namespace App.Web.Realtime.Hub;
 /// keeps working on this instance while Redis is down.
 /// </summary>
 public sealed class HubRealtimeConnections(
-    RealtimeAudience audience, WorkspaceDirectory workspaces, IHubContext<RealtimeHub> hub, RealtimeMetrics metrics,
+    RealtimeAudience audience, WorkspaceDirectory workspaces, HubConnectionContexts contexts, RealtimeMetrics metrics,
     ILogger<HubRealtimeConnections> logger)
 {
     private readonly ConcurrentDictionary<string, Connection> open = new(StringComparer.Ordinal);
-    private readonly IHubContext<RealtimeHub> hubContext = hub;
+    private readonly HubConnectionContexts hubContexts = contexts;
     private readonly RealtimeMetrics counters = metrics;
     private readonly ILogger log = logger;
 
@@ -33,7 +32,13 @@ public sealed class HubRealtimeConnections(
             context.Abort();
             return;
         }
-        var connection = new Connection(this, context, userId);
+        var hubConnection = hubContexts.Find(context.ConnectionId);
+        if (hubConnection is null)
+        {
+            context.Abort();
+            return;
+        }
+        var connection = new Connection(this, context, hubConnection, userId);
         open[context.ConnectionId] = connection;
         audience.Register(connection, userId, []);
         var memberships = await workspaces.MembershipIdsAsync(userId);
@@ -51,57 +56,151 @@ public sealed class HubRealtimeConnections(
     public IReadOnlyList<string> ScopesOf(string connectionId) =>
         open.TryGetValue(connectionId, out var connection) ? connection.Scopes : [];
 
-    private sealed class Connection : IRealtimeConnection
+    /// <summary>
+    /// One hub connection in the audience. A message is written straight to the connection on the publishing thread
+    /// when nothing is pending (no thread hop, as SignalR's own broadcasts do); while a write waits on a slow client,
+    /// later messages queue (bounded, drops counted) and are sent in order by one drain loop.
+    /// </summary>
+    private sealed class Connection(HubRealtimeConnections owner, HubCallerContext context, HubConnectionContext hubConnection, string userId)
+        : IRealtimeConnection
     {
-        private readonly HubRealtimeConnections owner;
-        private readonly HubCallerContext context;
-        private readonly string userId;
-        private readonly Channel<RealtimeEnvelope> queue = Channel.CreateBounded<RealtimeEnvelope>(
-            new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        private readonly Task sender;
-
-        public Connection(HubRealtimeConnections owner, HubCallerContext context, string userId)
-        {
-            this.owner = owner;
-            this.context = context;
-            this.userId = userId;
-            sender = Task.Run(SendLoopAsync);
-        }
+        private const int Capacity = 1024;
+        private readonly Queue<RealtimeEnvelope> backlog = new();
+        private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private bool sending;
+        private bool stopped;
 
         public string ConnectionId => context.ConnectionId;
         public IReadOnlyList<string> Scopes { get; set; } = [];
 
         public void Deliver(RealtimeEnvelope envelope)
         {
-            if (!queue.Writer.TryWrite(envelope)) owner.counters.OnOverflow();
+            lock (backlog)
+            {
+                if (stopped) return;
+                if (sending)
+                {
+                    if (backlog.Count >= Capacity) owner.counters.OnOverflow();
+                    else backlog.Enqueue(envelope);
+                    return;
+                }
+                sending = true;
+            }
+            var write = Write(envelope);
+            if (!write.IsCompleted)
+            {
+                _ = CompleteThenDrainAsync(write, envelope);
+                return;
+            }
+            Completed(write, envelope);
+            lock (backlog)
+            {
+                if (backlog.Count == 0 || stopped)
+                {
+                    sending = false;
+                    if (stopped) drained.TrySetResult();
+                    return;
+                }
+            }
+            _ = Task.Run(DrainAsync);
         }
 
-        private async Task SendLoopAsync()
+        private ValueTask Write(RealtimeEnvelope envelope)
         {
-            var client = owner.hubContext.Clients.Client(ConnectionId);
-            await foreach (var envelope in queue.Reader.ReadAllAsync())
+            try
             {
+                // One serialisation per event, shared by every connection.
+                return hubConnection.WriteAsync(envelope.ToHubMessage());
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException(ex);
+            }
+        }
+
+        private async Task CompleteThenDrainAsync(ValueTask write, RealtimeEnvelope envelope)
+        {
+            try
+            {
+                await write;
+                Delivered(envelope);
+            }
+            catch (Exception ex)
+            {
+                Failed(ex, envelope);
+            }
+            await DrainAsync();
+        }
+
+        private async Task DrainAsync()
+        {
+            while (true)
+            {
+                RealtimeEnvelope next;
+                lock (backlog)
+                {
+                    if (backlog.Count == 0 || stopped)
+                    {
+                        sending = false;
+                        if (stopped) drained.TrySetResult();
+                        return;
+                    }
+                    next = backlog.Dequeue();
+                }
                 try
                 {
-                    await client.SendAsync(RealtimeHub.EventMethod, envelope.ToJsonElement());
-                    owner.counters.OnDelivered();
+                    await Write(next);
+                    Delivered(next);
                 }
                 catch (Exception ex)
                 {
-                    owner.counters.OnHandlerFailure();
-                    owner.log.LogWarning(ex, "Sending {Event} to hub connection {Connection} failed", envelope.Event, ConnectionId);
+                    Failed(ex, next);
                 }
-                // A disabled user is told, then disconnected.
-                if (envelope.Event == UserAdministration.ChangedEvent && envelope.Scope == EventScope.User(userId)
-                    && envelope.Payload.TryGetProperty("isDisabled", out var disabled) && disabled.GetBoolean())
-                    context.Abort();
             }
+        }
+
+        private void Completed(ValueTask write, RealtimeEnvelope envelope)
+        {
+            if (write.IsCompletedSuccessfully) Delivered(envelope);
+            else
+            {
+                try { write.GetAwaiter().GetResult(); } catch (Exception ex) { Failed(ex, envelope); }
+            }
+        }
+
+        private void Delivered(RealtimeEnvelope envelope)
+        {
+            owner.counters.OnDelivered();
+            // A disabled user is told, then disconnected.
+            if (envelope.Event == UserAdministration.ChangedEvent && envelope.Scope == EventScope.User(userId)
+                && envelope.Payload.TryGetProperty("isDisabled", out var disabled) && disabled.GetBoolean())
+                context.Abort();
+        }
+
+        private void Failed(Exception ex, RealtimeEnvelope envelope)
+        {
+            owner.counters.OnHandlerFailure();
+            owner.log.LogWarning(ex, "Sending {Event} to hub connection {Connection} failed", envelope.Event, ConnectionId);
         }
 
         public async Task StopAsync()
         {
-            queue.Writer.TryComplete();
-            await sender.WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            bool busy;
+            lock (backlog)
+            {
+                stopped = true;
+                backlog.Clear();
+                busy = sending;
+            }
+            if (!busy) return;
+            try
+            {
+                await drained.Task.WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                owner.log.LogWarning("Hub connection {Connection} did not finish its last write within 3 s", ConnectionId);
+            }
         }
     }
 }
