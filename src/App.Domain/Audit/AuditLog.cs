@@ -23,15 +23,12 @@ public sealed class AuditLog(IDbContextFactory<AppDbContext> dbFactory, Operator
 
     public async Task<Page<AuditEntry>> ListAsync(Actor actor, string? query, int pageIndex, int pageSize, CancellationToken ct = default)
     {
-        pageSize = Math.Clamp(pageSize, 1, 100);
-        pageIndex = Math.Max(0, pageIndex);
+        (pageIndex, pageSize) = Paging.Clamp(pageIndex, pageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await operators.RequireOperatorAsync(db, actor, ct);
         var entries = db.AuditEntries.AsNoTracking();
-        var q = (query ?? "").Trim();
-        if (q.Length > 0)
+        if (Like.Contains(query) is { } pattern)
         {
-            var pattern = "%" + Like.Escape(q[..Math.Min(q.Length, 100)]) + "%";
             entries = entries.Where(a => EF.Functions.Like(a.Action, pattern, Like.EscapeChar)
                                          || EF.Functions.Like(a.Target, pattern, Like.EscapeChar)
                                          || EF.Functions.Like(a.ActorEmail, pattern, Like.EscapeChar));

@@ -1,10 +1,18 @@
 namespace App.Domain.Common;
 
-/// <summary>Escapes user text for SQL LIKE so '%' and '_' are matched literally.</summary>
+/// <summary>User text for SQL LIKE: '%' and '_' match literally, input is trimmed and bounded.</summary>
 public static class Like
 {
     public const string EscapeChar = "\\";
+    public const int MaxQueryLength = 100;
 
     public static string Escape(string value) =>
         value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>A "contains" pattern for <paramref name="query"/>, or null when there is nothing to search for.</summary>
+    public static string? Contains(string? query)
+    {
+        var q = (query ?? "").Trim();
+        return q.Length == 0 ? null : "%" + Escape(q[..Math.Min(q.Length, MaxQueryLength)]) + "%";
+    }
 }

@@ -36,15 +36,12 @@ public sealed class ConsoleDirectory(IDbContextFactory<AppDbContext> dbFactory, 
     public async Task<Page<WorkspaceRow>> SearchWorkspacesAsync(Actor actor, string? query, int pageIndex, int pageSize,
         CancellationToken ct = default)
     {
-        pageSize = Math.Clamp(pageSize, 1, 100);
-        pageIndex = Math.Max(0, pageIndex);
+        (pageIndex, pageSize) = Paging.Clamp(pageIndex, pageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await operators.RequireOperatorAsync(db, actor, ct);
         var workspaces = db.Workspaces.AsNoTracking();
-        var q = (query ?? "").Trim();
-        if (q.Length > 0)
+        if (Like.Contains(query) is { } pattern)
         {
-            var pattern = "%" + Like.Escape(q[..Math.Min(q.Length, 100)]) + "%";
             workspaces = workspaces.Where(w => EF.Functions.Like(w.Name, pattern, Like.EscapeChar)
                                                || EF.Functions.Like(w.Slug, pattern, Like.EscapeChar));
         }

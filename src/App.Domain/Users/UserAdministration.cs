@@ -24,15 +24,12 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
 
     public async Task<Page<UserRow>> SearchAsync(Actor actor, string? query, int pageIndex, int pageSize, CancellationToken ct = default)
     {
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        pageIndex = Math.Max(0, pageIndex);
+        (pageIndex, pageSize) = Paging.Clamp(pageIndex, pageSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await operators.RequireOperatorAsync(db, actor, ct);
         var users = db.Users.AsNoTracking();
-        var q = (query ?? "").Trim();
-        if (q.Length > 0)
+        if (Like.Contains(query) is { } pattern)
         {
-            var pattern = "%" + Like.Escape(q[..Math.Min(q.Length, 100)]) + "%";
             users = users.Where(u => EF.Functions.Like(u.Email!, pattern, Like.EscapeChar)
                                      || EF.Functions.Like(u.DisplayName, pattern, Like.EscapeChar));
         }

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Runs every benchmark in one go and writes bench/RESULTS.md (about 10 minutes on 2 cores):
+#   1. in-process fan-out vs a raw System.Threading.Channels baseline, and scoped-delivery cost (bench/App.Bench);
+#   2. over the wire: our SignalR hub (SignalR.Client load generator, bench/HubLoad) vs a socket.io 4.8 peer
+#      (bench/peers/socketio), N = 200 and 1,000 clients, M = 2,000 events, 256-byte payload, flood and paced
+#      100 events/s, and both with Redis fan-out across 2 instances;
+#   3. Blazor circuits in Chromium: memory per idle circuit and event-to-DOM latency (bench/CircuitLoad).
+# Needs: .NET 10 SDK, node + npm, redis-server, chromium (./scripts/test.sh installs the last two on Debian).
+# Never part of the test run. Run it on an otherwise idle machine: client and server share the cores.
+#   ./bench/run.sh            full run, writes bench/RESULTS.md
+#   QUICK=1 ./bench/run.sh    small sizes, writes bench/RESULTS.quick.md (smoke test)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+QUICK="${QUICK:-}"
+OUT="$ROOT/bench/RESULTS${QUICK:+.quick}.md"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/app-bench.XXXXXX")"
+PIDS=()
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    sleep 0.5
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 300); do curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0; sleep 0.1; done; log "$1 never answered"; return 1; }
+
+for tool in dotnet node npm redis-server python3 curl; do
+    command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }
+done
+
+log "building (Release)"
+dotnet build App.sln -c Release -nologo -v q -clp:ErrorsOnly || exit 1
+(cd bench/peers/socketio && [[ -d node_modules ]] || npm ci --silent --no-audit --no-fund) || exit 1
+WEB_DLL="$ROOT/src/App.Web/bin/Release/net10.0/App.Web.dll"
+
+# ---- machine -------------------------------------------------------------------------------------------
+{
+    echo "# Benchmark results"
+    echo
+    echo "Written by \`./bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Everything below was measured in this one run."
+    echo
+    echo "| machine | |"
+    echo "|---|---|"
+    echo "| cores | $(nproc) |"
+    echo "| memory | $(free -h | awk '/^Mem:/ {print $2}') |"
+    echo "| OS | $(. /etc/os-release && echo "$PRETTY_NAME") |"
+    echo "| .NET | $(dotnet --version) SDK, ASP.NET Core runtime $(dotnet --list-runtimes | awk '/AspNetCore/ {v=$2} END {print v}') |"
+    echo "| node | $(node --version) |"
+    echo "| socket.io / socket.io-client / redis-adapter | $(cd bench/peers/socketio && node -p "const l=require('./package-lock.json').packages; [l['node_modules/socket.io'].version, l['node_modules/socket.io-client'].version, l['node_modules/@socket.io/redis-adapter'].version].join(' / ')") |"
+    echo "| MudBlazor / SignalR.Client | $(grep -o 'MudBlazor" Version="[^"]*' Directory.Packages.props | cut -d'"' -f3) / $(grep -o 'SignalR.Client" Version="[^"]*' Directory.Packages.props | cut -d'"' -f3) |"
+    echo "| Chromium | $(chromium --version 2>/dev/null | head -1) |"
+    echo "| redis-server | $(redis-server --version | awk '{print $3}') |"
+    echo
+} > "$OUT"
+
+# ---- 1. in process ------------------------------------------------------------------------------------
+log "in-process fan-out and scoped delivery"
+dotnet bench/App.Bench/bin/Release/net10.0/App.Bench.dll all ${QUICK:+--quick} --out "$TMP/inproc.md" >&2 || log "App.Bench failed"
+{ echo "## 1. In-process fan-out and scoped delivery"; echo; cat "$TMP/inproc.md" 2>/dev/null; echo; } >> "$OUT"
+
+# ---- 2. over the wire -------------------------------------------------------------------------------------
+start_app() { # port redis-url data-dir -> pid
+    local port=$1 redis=$2 data=$3
+    (cd "$data" && REALTIME_BENCH_ENDPOINTS=true ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+        APP_DATA_PATH="$data" REALTIME_REDIS_URL="$redis" REALTIME_REDIS_PREFIX=bench \
+        exec dotnet "$WEB_DLL" --urls "http://127.0.0.1:$port" >"$data/app-$port.log" 2>&1) &
+    PIDS+=($!)
+    wait_http "http://127.0.0.1:$port/healthz/live"
+}
+start_redis() { # port
+    redis-server --bind 127.0.0.1 --port "$1" --save '' --appendonly no --daemonize no >"$TMP/redis-$1.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 1 50); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+    return 1
+}
+stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 1; PIDS=(); }
+
+ours() { # clients events rate instances
+    local clients=$1 events=$2 rate=$3 instances=$4 data="$TMP/ours-$RANDOM" redis="" urls port
+    mkdir -p "$data"
+    if [[ $instances -gt 1 ]]; then port=$(free_port); start_redis "$port"; redis="127.0.0.1:$port"; fi
+    port=$(free_port); start_app "$port" "$redis" "$data"; urls="http://127.0.0.1:$port"
+    if [[ $instances -gt 1 ]]; then port=$(free_port); start_app "$port" "$redis" "$data"; urls="$urls,http://127.0.0.1:$port"; fi
+    dotnet bench/HubLoad/bin/Release/net10.0/HubLoad.dll --urls "$urls" --clients "$clients" --events "$events" \
+        --rate "$rate" --payload 256 2>>"$TMP/hubload.log" | tail -1
+    stop_all
+}
+peer() { # clients events rate instances
+    local mode=""; [[ $4 -gt 1 ]] && mode=redis
+    (cd bench/peers/socketio && ./run.sh "$1" "$2" "$3" $mode 2>>"$TMP/socketio.log" | tail -1)
+}
+
+if [[ -n "$QUICK" ]]; then SIZES=("200 200"); else SIZES=("200 2000" "1000 2000"); fi
+echo '[]' > "$TMP/wire.json"
+for size in "${SIZES[@]}"; do
+    set -- $size
+    for rate in 0 100; do
+        for instances in 1 2; do
+            log "over the wire: N=$1 M=$2 rate=$rate instances=$instances"
+            o=$(ours "$1" "$2" "$rate" "$instances"); p=$(peer "$1" "$2" "$rate" "$instances")
+            python3 - "$TMP/wire.json" "$o" "$p" <<'PY'
+import json, sys
+path, ours, peer = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = json.load(open(path))
+def parse(s):
+    try: return json.loads(s)
+    except Exception: return None
+rows.append({"ours": parse(ours), "peer": parse(peer)})
+json.dump(rows, open(path, "w"))
+PY
+        done
+    done
+done
+
+python3 - "$TMP/wire.json" >> "$OUT" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+print("## 2. Over the wire: our SignalR hub vs socket.io 4.8")
+print()
+print("Both sides: a server process and a separate load-generator process on this machine (they share its cores), N WebSocket")
+print("clients, M events of 256-byte payload broadcast to all of them, latency = receive time - server send time.")
+print("Ours: the app with `REALTIME_BENCH_ENDPOINTS=true`, events published through the real bridge to `/hubs/realtime`,")
+print("received by Microsoft.AspNetCore.SignalR.Client (`bench/HubLoad`). Peer: `bench/peers/socketio` (node).")
+print("With 2 instances, clients are spread over both and events are published on the first (Redis pub/sub; socket.io's redis-adapter).")
+print()
+print("| N | M | rate | instances | ours deliveries/s | ours p50 ms | ours p99 ms | ours lost | socket.io deliveries/s | socket.io p50 ms | socket.io p99 ms | socket.io lost | ours/socket.io throughput |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+def f(r, k): return "n/a" if not r or r.get(k) is None else r[k]
+targets = {}
+for row in rows:
+    o, p = row["ours"], row["peer"]
+    base = o or p
+    if not base: continue
+    ratio = (o["deliveriesPerSec"] / p["deliveriesPerSec"]) if o and p and p["deliveriesPerSec"] else None
+    rate = "flood" if base["rate"] == 0 else f'{base["rate"]:g}/s'
+    print(f'| {base["clients"]} | {base["events"]} | {rate} | {base["instances"]} | {f(o,"deliveriesPerSec")} | {f(o,"p50Ms")} | {f(o,"p99Ms")} | {f(o,"lost")} | {f(p,"deliveriesPerSec")} | {f(p,"p50Ms")} | {f(p,"p99Ms")} | {f(p,"lost")} | {"n/a" if ratio is None else f"{ratio:.2f}x"} |')
+    if base["clients"] == 200 and base["instances"] == 1:
+        targets["flood" if base["rate"] == 0 else "paced"] = (o, p, ratio)
+print()
+flood = targets.get("flood"); paced = targets.get("paced")
+if flood and flood[2] is not None:
+    print(f'- Target "hub deliveries/s >= 3x the socket.io peer at N = 200": {flood[2]:.2f}x: **{"met" if flood[2] >= 3 else "not met"}**.')
+if paced and paced[0]:
+    print(f'- Target "paced p99 <= 10 ms at N = 200": {paced[0]["p99Ms"]} ms: **{"met" if paced[0]["p99Ms"] <= 10 else "not met"}**.')
+print()
+PY
+
+# ---- 3. circuits ----------------------------------------------------------------------------------------
+log "Blazor circuits in Chromium"
+{ echo "## 3. Blazor circuits"; echo; } >> "$OUT"
+if [[ -n "$QUICK" ]]; then CIRCUIT_ARGS=(--pages 10 --events 100 --rate 50); else CIRCUIT_ARGS=(--pages 50 --events 500 --rate 50); fi
+dotnet bench/CircuitLoad/bin/Release/net10.0/CircuitLoad.dll "${CIRCUIT_ARGS[@]}" --out "$TMP/circuits.md" >&2 || log "CircuitLoad reported missing events"
+cat "$TMP/circuits.md" >> "$OUT" 2>/dev/null
+
+log "wrote $OUT"
