@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark in one go and writes bench/RESULTS.md (about 10 minutes on 2 cores):
-#   1. in-process fan-out vs a raw System.Threading.Channels baseline, and scoped-delivery cost (bench/App.Bench);
+#   1. in-process fan-out vs a raw System.Threading.Channels baseline, and scoped-delivery cost (bench/RealtimeBench);
 #   2. over the wire: our SignalR hub (SignalR.Client load generator, bench/HubLoad) vs a socket.io 4.8 peer
 #      (bench/peers/socketio), N = 200 and 1,000 clients, M = 2,000 events, 256-byte payload, flood and paced
 #      100 events/s, and both with Redis fan-out across 2 instances;
@@ -61,7 +61,7 @@ WEB_DLL="$ROOT/src/App.Web/bin/Release/net10.0/App.Web.dll"
 
 # ---- 1. in process ------------------------------------------------------------------------------------
 log "in-process fan-out and scoped delivery"
-dotnet bench/App.Bench/bin/Release/net10.0/App.Bench.dll all ${QUICK:+--quick} --out "$TMP/inproc.md" >&2 || log "App.Bench failed"
+dotnet bench/RealtimeBench/bin/Release/net10.0/RealtimeBench.dll all ${QUICK:+--quick} --out "$TMP/inproc.md" >&2 || log "RealtimeBench failed"
 { echo "## 1. In-process fan-out and scoped delivery"; echo; cat "$TMP/inproc.md" 2>/dev/null; echo; } >> "$OUT"
 
 # ---- 2. over the wire -------------------------------------------------------------------------------------

@@ -14,11 +14,20 @@ public enum EventScopeKind
 public readonly record struct EventScope
 {
     private readonly string? id;
+    private readonly string? key;
 
     private EventScope(EventScopeKind kind, string id)
     {
         Kind = kind;
         this.id = id;
+        // Built once: the key is looked up for every routed event.
+        key = kind switch
+        {
+            EventScopeKind.Global => "global",
+            EventScopeKind.User => "user:" + id,
+            EventScopeKind.Workspace => "workspace:" + id,
+            _ => "unknown",
+        };
     }
 
     public EventScopeKind Kind { get; }
@@ -39,13 +48,7 @@ public readonly record struct EventScope
     }
 
     /// <summary>The routing key: <c>global</c>, <c>user:{id}</c> or <c>workspace:{id}</c>.</summary>
-    public string Key => Kind switch
-    {
-        EventScopeKind.Global => "global",
-        EventScopeKind.User => "user:" + Id,
-        EventScopeKind.Workspace => "workspace:" + Id,
-        _ => "unknown",
-    };
+    public string Key => key ?? "unknown";
 
     public bool IsKnown => Kind is EventScopeKind.Global or EventScopeKind.User or EventScopeKind.Workspace;
 

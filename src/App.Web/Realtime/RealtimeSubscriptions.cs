@@ -69,34 +69,82 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync())
         {
+            long delivered = 0;
             while (reader.TryRead(out var envelope))
             {
-                var dropped = Interlocked.Exchange(ref missed, 0);
-                if (dropped > 0) await DispatchAsync(RealtimeEventContext.ForMissed(dropped), missedNotice: true);
-                await DispatchAsync(new RealtimeEventContext(envelope, envelope.OriginId == OriginId), missedNotice: false);
+                if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
+                delivered += await DispatchAsync(new RealtimeEventContext(envelope, envelope.OriginId == OriginId), missedNotice: false);
             }
             // The queue drained: report drops that happened while it was full and nothing followed them.
-            var late = Interlocked.Exchange(ref missed, 0);
-            if (late > 0) await DispatchAsync(RealtimeEventContext.ForMissed(late), missedNotice: true);
+            if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
+            // One shared-counter update per drained batch, not per delivery (it would bounce between cores).
+            if (delivered > 0) metrics.OnDelivered((int)Math.Min(delivered, int.MaxValue));
         }
     }
 
-    private async Task DispatchAsync(RealtimeEventContext context, bool missedNotice)
+    /// <summary>Runs every interested subscription for one event in a single trip to the dispatcher; returns how
+    /// many handlers ran. Names are checked here; filters (<c>Matches</c>) run on the dispatcher, once.</summary>
+    private async Task<int> DispatchAsync(RealtimeEventContext context, bool missedNotice)
     {
-        foreach (var subscription in Volatile.Read(ref subscriptions))
+        var current = Volatile.Read(ref subscriptions);
+        var named = false;
+        foreach (var subscription in current)
+            if (!subscription.Disposed && (missedNotice || subscription.WantsName(context.Event))) named = true;
+        if (!named) return 0;
+        handled = 0;
+        (pendingSubscriptions, pendingContext, pendingMissedNotice) = (current, context, missedNotice);
+        try
         {
-            if (subscription.Disposed) continue;
+            // The pump dispatches one event at a time, so one delegate per connection (reading the pending fields)
+            // serves every event: no closure is allocated per delivery.
+            await dispatch(runPending ??= RunPendingAsync);
+        }
+        catch (Exception ex)
+        {
+            metrics.OnHandlerFailure();
+            logger.LogError(ex, "Realtime dispatch for {Event} failed on {Connection}", context.Event, ConnectionId);
+        }
+        return handled;
+    }
+
+    // The event being dispatched and the handlers that ran for it (the pump dispatches one event at a time).
+    private int handled;
+    private Subscription[] pendingSubscriptions = [];
+    private RealtimeEventContext? pendingContext;
+    private bool pendingMissedNotice;
+    private Func<Task>? runPending;
+
+    private Task RunPendingAsync() => RunAsync(pendingSubscriptions, pendingContext!, pendingMissedNotice);
+
+    private async Task RunAsync(Subscription[] current, RealtimeEventContext context, bool missedNotice)
+    {
+        foreach (var subscription in current)
+        {
+            if (subscription.Disposed || (!missedNotice && !Matches(subscription, context))) continue;
+            handled++;
             try
             {
-                if (!missedNotice && !subscription.Wants(context)) continue;
-                await dispatch(() => subscription.Disposed ? Task.CompletedTask : subscription.OnEvent(context));
-                metrics.OnDelivered();
+                await subscription.OnEvent(context);
             }
             catch (Exception ex)
             {
                 metrics.OnHandlerFailure();
                 logger.LogError(ex, "Realtime handler for {Event} failed on {Connection}", context.Event, ConnectionId);
             }
+        }
+    }
+
+    private bool Matches(Subscription subscription, RealtimeEventContext context)
+    {
+        try
+        {
+            return subscription.Wants(context);
+        }
+        catch (Exception ex)
+        {
+            metrics.OnHandlerFailure();
+            logger.LogError(ex, "Realtime filter for {Event} failed on {Connection}", context.Event, ConnectionId);
+            return false;
         }
     }
 
@@ -130,8 +178,9 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
 
         public Func<RealtimeEventContext, Task> OnEvent { get; } = onEvent;
 
-        public bool Wants(RealtimeEventContext context) =>
-            (eventName == "*" || eventName == context.Event) && (matches?.Invoke(context) ?? true);
+        public bool WantsName(string name) => eventName == "*" || eventName == name;
+
+        public bool Wants(RealtimeEventContext context) => WantsName(context.Event) && (matches?.Invoke(context) ?? true);
 
         public void Dispose()
         {

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using App.Domain.Events;
+using App.Web.Realtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace RealtimeBench;
+
+/// <summary>
+/// Ours: M events through the real path (bus, bridge, audience index, one RealtimeSubscriptions per subscriber with
+/// its bounded queue and pump; handlers run inline instead of on a Blazor renderer). The publisher keeps at most
+/// a window of events in flight so no bounded queue overflows: a run with drops would not be a throughput figure.
+/// </summary>
+internal static class FanoutBenchmark
+{
+    public sealed record Result(double DeliveriesPerSecond, double P50, double P99, double BytesPerDelivery, long Deliveries, long Overflow);
+
+    /// <param name="inFlight">Events in flight at most; null = half a queue per subscriber (throughput), 1 = one
+    /// event at a time (latency without queueing).</param>
+    public static async Task<Result> RunAsync(int subscribers, int workspaces, int events, int? inFlight = null)
+    {
+        await using var harness = new Harness();
+        var workspaceIds = Enumerable.Range(0, workspaces).Select(_ => Guid.NewGuid()).ToArray();
+        var audience = subscribers / workspaces;
+        long expected = (long)events * audience;
+        var latencies = new LatencyRecorder((int)Math.Min(expected, 4_000_000));
+        var publishedAt = new long[events];
+        long delivered = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long firstSequence = 0;
+
+        var connections = new List<RealtimeSubscriptions>(subscribers);
+        for (var i = 0; i < subscribers; i++)
+        {
+            var connection = new RealtimeSubscriptions($"c{i}", $"o{i}", work => work(), harness.Metrics, NullLogger.Instance);
+            connection.Subscribe("*", e =>
+            {
+                latencies.Add(Clock.MicrosecondsSince(publishedAt[e.Sequence - firstSequence]));
+                if (Interlocked.Increment(ref delivered) == expected) done.TrySetResult();
+                return Task.CompletedTask;
+            });
+            harness.Audience.Register(connection, $"u{i}", [workspaceIds[i % workspaces]]);
+            connections.Add(connection);
+        }
+
+        // In flight: at most half a queue per subscriber (each subscriber sees 1 in `workspaces` events).
+        var window = inFlight ?? RealtimeSubscriptions.DefaultCapacity / 2 * workspaces;
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var started = Stopwatch.GetTimestamp();
+        firstSequence = harness.Sequence.Current + 1;
+        for (var i = 0; i < events; i++)
+        {
+            if (i >= window)
+                while (Interlocked.Read(ref delivered) < (long)(i - window + 1) * audience) await Task.Yield();
+            publishedAt[i] = Stopwatch.GetTimestamp();
+            await harness.PublishAsync(EventScope.Workspace(workspaceIds[i % workspaces]));
+        }
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        foreach (var connection in connections)
+        {
+            harness.Audience.Unregister(connection);
+            await connection.DisposeAsync();
+        }
+        var (p50, p99) = latencies.Percentiles();
+        return new Result(expected / elapsed.TotalSeconds, p50, p99, allocated / (double)expected, expected, harness.Metrics.Overflowed);
+    }
+}

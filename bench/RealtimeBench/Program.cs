@@ -1,0 +1,91 @@
+// In-process realtime benchmarks. Prints markdown tables; --out FILE also appends them to FILE.
+//   dotnet run -c Release --project bench/RealtimeBench -- [fanout|scoped|all] [--quick] [--out FILE]
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Text;
+using RealtimeBench;
+
+var what = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var quick = args.Contains("--quick");
+var outFile = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
+var report = new StringBuilder();
+void Line(string text = "")
+{
+    Console.WriteLine(text);
+    report.AppendLine(text);
+}
+
+Line($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, " +
+     $"{RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, {DateTime.UtcNow:yyyy-MM-dd}.");
+Line();
+
+if (what is "fanout" or "all")
+{
+    Line("### In-process fan-out: ours vs raw System.Threading.Channels");
+    Line();
+    Line("Ours = `IDomainEvents` -> `RealtimeBridge` -> `RealtimeAudience` -> one `RealtimeSubscriptions` per subscriber (bounded queue + pump), " +
+         "handler inline (no Blazor renderer). Baseline = the same fan-out hand-written on bounded channels. " +
+         "Throughput runs keep at most half a queue of events in flight per subscriber (nothing is dropped); their p50/p99 include that queueing. " +
+         "The idle columns are publish-to-handler latency with one event in flight at a time (200 events).");
+    Line();
+    Line("| N subscribers | W workspaces | audience/event | events | deliveries | ours deliveries/s | ours loaded p50/p99 us | ours idle p50/p99 us | ours B/delivery | channels deliveries/s | channels loaded p50/p99 us | channels idle p50/p99 us | channels B/delivery | ours/channels | dropped |");
+    Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    int[] sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 50_000];
+    var targetDeliveries = quick ? 200_000 : 2_000_000;
+    await FanoutBenchmark.RunAsync(1_000, 10, 2_000); // warm-up (JIT, tiering)
+    await ChannelsBaseline.RunAsync(1_000, 10, 2_000);
+    var ratios = new List<double>();
+    foreach (var n in sizes)
+    foreach (var w in new[] { 1, 100 })
+    {
+        var audience = n / w;
+        var events = Math.Max(20, targetDeliveries / audience);
+        GC.Collect();
+        var ours = await FanoutBenchmark.RunAsync(n, w, events);
+        GC.Collect();
+        var baseline = await ChannelsBaseline.RunAsync(n, w, events);
+        var oursIdle = await FanoutBenchmark.RunAsync(n, w, 200, inFlight: 1);
+        var baselineIdle = await ChannelsBaseline.RunAsync(n, w, 200, inFlight: 1);
+        var ratio = ours.DeliveriesPerSecond / baseline.DeliveriesPerSecond;
+        ratios.Add(ratio);
+        Line($"| {n:N0} | {w} | {audience:N0} | {events:N0} | {ours.Deliveries:N0} | {ours.DeliveriesPerSecond:N0} | {ours.P50:F0} / {ours.P99:F0} | {oursIdle.P50:F1} / {oursIdle.P99:F1} | {ours.BytesPerDelivery:F1} | " +
+             $"{baseline.DeliveriesPerSecond:N0} | {baseline.P50:F0} / {baseline.P99:F0} | {baselineIdle.P50:F1} / {baselineIdle.P99:F1} | {baseline.BytesPerDelivery:F1} | {ratio:F2} | {ours.Overflow + baseline.Overflow} |");
+    }
+    Line();
+    var worst = ratios.Min();
+    Line($"Target \"in-process fan-out within 2x of the raw Channels baseline\": worst ratio {worst:F2} (ours/channels throughput): **{(worst >= 0.5 ? "met" : "not met")}**.");
+    Line();
+}
+
+if (what is "scoped" or "all")
+{
+    Line("### Scoped delivery: cost per event grows with the audience, not with the connection count");
+    Line();
+    Line("| connections | audience | delivery | ns per event (publish) | ns per delivery |");
+    Line("|---|---|---|---|---|");
+    var events = quick ? 20_000 : 200_000;
+    var results = new List<ScopedDeliveryBenchmark.Result>();
+    foreach (var (connections, audience, real) in new[]
+             {
+                 (1_000, 10, false), (10_000, 10, false), (100_000, 10, false),
+                 (1_000, 100, false), (1_000, 1_000, false),
+                 (1_000, 10, true), (10_000, 10, true),
+             })
+    {
+        if (quick && connections > 10_000) continue;
+        GC.Collect();
+        var r = await ScopedDeliveryBenchmark.RunAsync(connections, audience, real ? events / 10 : events, real);
+        results.Add(r);
+        Line($"| {r.Connections:N0} | {r.Audience:N0} | {r.Kind} | {r.NanosPerEvent:N0} | {r.NanosPerDelivery:N1} |");
+    }
+    var fixedAudience = results.Where(r => r.Audience == 10 && r.Kind == "routing only").ToList();
+    var growth = fixedAudience.Max(r => r.NanosPerEvent) / fixedAudience.Min(r => r.NanosPerEvent);
+    var byAudience = results.Where(r => r.Connections == 1_000 && r.Kind == "routing only").OrderBy(r => r.Audience).ToList();
+    Line();
+    Line($"With the audience fixed at 10, going from {fixedAudience.Min(r => r.Connections):N0} to {fixedAudience.Max(r => r.Connections):N0} connections " +
+         $"changed the cost per event by {growth:F2}x ({(growth <= 1.5 ? "flat: it does not grow with the connection count" : "it grew")}); " +
+         $"with 1,000 connections, audience 10 -> {byAudience[^1].Audience:N0} changed it {byAudience[^1].NanosPerEvent / byAudience[0].NanosPerEvent:F0}x (it grows with the audience).");
+    Line();
+}
+
+if (outFile is not null) await File.AppendAllTextAsync(outFile, report.ToString());
