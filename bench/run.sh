@@ -131,7 +131,10 @@ print("With 2 instances, clients are spread over both and events are published o
 print()
 print("| N | M | rate | instances | ours deliveries/s | ours p50 ms | ours p99 ms | ours lost | socket.io deliveries/s | socket.io p50 ms | socket.io p99 ms | socket.io lost | ours/socket.io throughput |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-def f(r, k): return "n/a" if not r or r.get(k) is None else r[k]
+def f(r, k):
+    if not r or r.get(k) is None: return "n/a"
+    v = r[k]
+    return f"{v:,.0f}" if k == "deliveriesPerSec" else (f"{v:.2f}" if isinstance(v, float) else str(v))
 targets = {}
 for row in rows:
     o, p = row["ours"], row["peer"]
