@@ -14,6 +14,19 @@ public sealed class ScaleOutTests(BrowserFixture browser)
     [Fact]
     public async Task Events_cross_instances_through_Redis_survive_a_Redis_outage_and_resume()
     {
+        AppProcess? a = null, b = null;
+        try
+        {
+            await RunAsync(started => (a, b) = started);
+        }
+        catch (Exception ex) when (a is not null && b is not null)
+        {
+            throw new Exception($"{ex.Message}\n--- instance A ---\n{a.Tail()}\n--- instance B ---\n{b.Tail()}", ex);
+        }
+    }
+
+    private async Task RunAsync(Action<(AppProcess, AppProcess)> started)
+    {
         await using var database = TestMariaDb.NewName();
         await using var redis = await TestRedis.StartAsync();
         var keys = AppProcess.NewWorkDir();
@@ -26,6 +39,7 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         };
         await using var instanceA = await AppProcess.StartAsync(env);
         await using var instanceB = await AppProcess.StartAsync(env);
+        started((instanceA, instanceB));
 
         var alicePage = await browser.NewPageAsync(instanceA.BaseUrl);
         var bobPage = await browser.NewPageAsync(instanceB.BaseUrl);

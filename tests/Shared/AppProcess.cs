@@ -36,6 +36,10 @@ public sealed class AppProcess : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
+    /// <summary>The last lines the app wrote, for failure messages.</summary>
+    public string Tail(int lines = 60) =>
+        string.Join('\n', Output.Split('\n').TakeLast(lines));
+
     /// <summary>Starts the app and waits until it answers /healthz/live (or fails, with its output).</summary>
     public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null,
         int? port = null, string? workDir = null, TimeSpan? timeout = null)

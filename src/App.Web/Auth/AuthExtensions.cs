@@ -71,14 +71,26 @@ public static class AuthExtensions
         return services;
     }
 
-    /// <summary>POST /Account/Logout (antiforgery-checked).</summary>
+    /// <summary>The realtime event that tells a user's open circuits their session ended (they reload).</summary>
+    public const string SessionEndedEvent = "users.session.ended";
+
+    /// <summary>POST /Account/Logout (antiforgery-checked: the form field is bound). Signing out ends every session
+    /// of the account: the security stamp changes (other tabs and devices, and realtime tokens, stop working) and
+    /// the user's open circuits are told, so none keeps showing data after sign-out.</summary>
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/Account/Logout", async (HttpContext context, SignInManager<AppUser> signIn) =>
+        app.MapPost("/Account/Logout", async ([Microsoft.AspNetCore.Mvc.FromForm(Name = "ReturnUrl")] string? returnUrl,
+            HttpContext context, SignInManager<AppUser> signIn, UserManager<AppUser> users, App.Domain.Events.IDomainEvents events) =>
         {
+            var user = await users.GetUserAsync(context.User);
             await signIn.SignOutAsync();
-            var form = await context.Request.ReadFormAsync();
-            return TypedResults.LocalRedirect(CurrentUser.SafeReturnUrl(form["ReturnUrl"].ToString()));
+            if (user is not null)
+            {
+                await users.UpdateSecurityStampAsync(user);
+                await events.PublishAsync(App.Domain.Events.RealtimeMessage.Create(SessionEndedEvent,
+                    App.Domain.Events.EventScope.User(user.Id), new { reason = "signed-out" }, user.Id));
+            }
+            return TypedResults.LocalRedirect(CurrentUser.SafeReturnUrl(returnUrl));
         });
         return app;
     }

@@ -4,13 +4,25 @@ namespace App.E2E.Infrastructure;
 
 public static class ProjectFlows
 {
-    /// <summary>Creates a project through the dialog on the open projects page and waits for its row.</summary>
+    /// <summary>Creates a project through the dialog on the open projects page and waits for its row. If the dialog
+    /// does not close, fails with what it shows (a validation message, an error), not just a timeout.</summary>
     public static async Task CreateAsync(IPage page, string name, string description = "")
     {
         await page.Locator("#project-new").ClickAsync();
         await page.Locator("#project-name").FillAsync(name);
         if (description.Length > 0) await page.Locator("#project-description").FillAsync(description);
         await page.Locator("#project-save").ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        try
+        {
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        }
+        catch (PlaywrightException)
+        {
+            var shown = await dialog.AllInnerTextsAsync();
+            var field = await page.Locator("#project-name").InputValueAsync();
+            throw new InvalidOperationException($"The project dialog did not close after saving '{name}' (name field: '{field}'): {string.Join(" | ", shown)}");
+        }
         await Assertions.Expect(page.Locator(".project-name", new() { HasText = name })).ToBeVisibleAsync();
     }
 }

@@ -100,6 +100,22 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task With_Redis_unreachable_the_app_still_starts_serves_and_reports_Redis_down()
+    {
+        var closedPort = AppProcess.FreePort();
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["REALTIME_REDIS_URL"] = $"127.0.0.1:{closedPort}" });
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz/live")).StatusCode);
+        var (status, body) = await GetHealthAsync(app);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("down", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+        Assert.Equal("up", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(app.Output, "is unreachable"));
+    }
+
+    [Fact]
     public async Task The_readme_run_command_serves_the_app_with_no_configuration_at_all()
     {
         // `dotnet run --project src/App.Web` (prebuilt, so the test does not rebuild): no .env, no DB_ settings.

@@ -4,17 +4,22 @@ using StackExchange.Redis;
 namespace App.Web.Realtime.Redis;
 
 /// <summary>
-/// Carries realtime events between app instances over Redis pub/sub. Sending never blocks the publisher: events
-/// go through a bounded queue to one sender. While Redis is down, events still reach this instance's clients;
-/// the ones that could not cross are counted (realtime.relay_failures) and the outage is logged once.
+/// Carries realtime events between app instances over Redis pub/sub. Start-up never waits for Redis: the
+/// subscription is made in the background and retried until Redis answers (StackExchange.Redis re-subscribes by
+/// itself after later reconnects). Sending never blocks the publisher: events go through a bounded queue to one
+/// sender, which pipelines them (no wait for each reply). While Redis is down, events still reach this instance's
+/// clients; those that could not cross are counted (realtime.relay_failures) and the outage is logged once.
 /// </summary>
 public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics metrics, ILogger<RedisRealtimeRelay> logger)
     : IRealtimeRelay, IHostedService
 {
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
     private readonly Channel<RealtimeEnvelope> outbox = Channel.CreateBounded<RealtimeEnvelope>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource stopping = new();
     private RedisChannel channel;
     private Task? sender;
+    private Task? subscriber;
 
     public event Action<RealtimeEnvelope>? Received;
 
@@ -27,13 +32,30 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         channel = redis.Channel("realtime:events");
-        var connection = await redis.GetAsync();
-        // Subscribing works while disconnected too: StackExchange.Redis re-subscribes on reconnect.
-        await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => OnMessage(message)).ConfigureAwait(false);
+        subscriber = Task.Run(SubscribeUntilDoneAsync, CancellationToken.None);
         sender = Task.Run(SendLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task SubscribeUntilDoneAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await redis.GetAsync();
+                await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => OnMessage(message));
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                redis.ReportDown("subscribe: " + ex.GetType().Name);
+                try { await Task.Delay(RetryEvery, stopping.Token); } catch (OperationCanceledException) { return; }
+            }
+        }
     }
 
     private void OnMessage(RedisValue message)
@@ -49,12 +71,20 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
 
     private async Task SendLoopAsync()
     {
-        var subscriber = (await redis.GetAsync()).GetSubscriber();
+        var connection = await redis.GetAsync();
+        var publisher = connection.GetSubscriber();
         await foreach (var envelope in outbox.Reader.ReadAllAsync())
         {
+            if (!connection.IsConnected)
+            {
+                metrics.OnRelayFailure();
+                redis.ReportDown("disconnected");
+                continue;
+            }
             try
             {
-                await subscriber.PublishAsync(channel, envelope.ToUtf8Json());
+                // Pipelined on the one connection, so order is kept without waiting for each reply.
+                publisher.Publish(channel, envelope.ToUtf8Json(), CommandFlags.FireAndForget);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
@@ -66,7 +96,13 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        stopping.Cancel();
         outbox.Writer.TryComplete();
-        if (sender is not null) await sender.WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+        foreach (var task in new[] { sender, subscriber })
+        {
+            if (task is null) continue;
+            try { await task.WaitAsync(TimeSpan.FromSeconds(3), cancellationToken); }
+            catch (TimeoutException) { logger.LogWarning("The Redis relay did not stop within 3 s"); }
+        }
     }
 }

@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using App.E2E.Infrastructure;
+using App.Tests.Shared;
+using Microsoft.Playwright;
+
+namespace App.E2E;
+
+/// <summary>Password change, sign-out (everywhere), sign-in back to where you were going, and lockout.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccountLifecycleTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private AppProcess app = null!;
+
+    public async Task InitializeAsync() => app = await AppProcess.StartAsync();
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Changing_the_password_and_signing_out_end_every_open_session()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var dana = await UserFlows.RegisterAsync(page, "Dana Lifecycle");
+        var otherTab = await page.Context.NewPageAsync();
+        await otherTab.GotoInteractiveAsync($"/w/{dana.Slug}/projects");
+
+        // Change password (static form with antiforgery).
+        const string newPassword = "Changed-Passw0rd";
+        await page.GotoAsync("/Account/Manage/ChangePassword");
+        await page.Locator("#password-old").FillAsync("wrong-old-password");
+        await page.Locator("#password-new").FillAsync(newPassword);
+        await page.Locator("#password-confirm").FillAsync(newPassword);
+        await page.Locator("#password-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#account-error")).ToContainTextAsync("current password is wrong");
+        await page.Locator("#password-old").FillAsync(dana.Password);
+        await page.Locator("#password-new").FillAsync(newPassword);
+        await page.Locator("#password-confirm").FillAsync(newPassword);
+        await page.Locator("#password-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#account-success")).ToContainTextAsync("password was changed");
+
+        // Sign out from one tab: the other tab's live page loses access at once.
+        await page.Locator("#sign-out-form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/$"));
+        await otherTab.WaitForURLAsync(new Regex("/Account/Login"));
+
+        // The old password no longer works; the new one does, and sign-in returns to where the user was going.
+        await page.GotoAsync($"/w/{dana.Slug}/projects");
+        Assert.Contains("ReturnUrl=%2Fw%2F" + dana.Slug + "%2Fprojects", page.Url);
+        await page.Locator("#login-email").FillAsync(dana.Email);
+        await page.Locator("#login-password").FillAsync(dana.Password);
+        await page.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#account-error")).ToHaveTextAsync("Invalid email or password.");
+        await page.Locator("#login-email").FillAsync(dana.Email);
+        await page.Locator("#login-password").FillAsync(newPassword);
+        await page.Locator("#login-submit").ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/w/{dana.Slug}/projects$"));
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("#workspace-name")).ToHaveTextAsync("Dana Lifecycle");
+    }
+
+    [Fact]
+    public async Task Repeated_failed_sign_ins_lock_the_account_and_forged_posts_are_refused()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var eve = await UserFlows.RegisterAsync(page, "Eve Lockout");
+        var attacker = await browser.NewPageAsync(app.BaseUrl);
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await attacker.GotoAsync("/Account/Login");
+            await attacker.Locator("#login-email").FillAsync(eve.Email);
+            await attacker.Locator("#login-password").FillAsync($"Guess-{attempt}-wrong");
+            await attacker.Locator("#login-submit").ClickAsync();
+            await attacker.WaitForLoadStateAsync();
+        }
+        await Assertions.Expect(attacker.Locator("h1")).ToHaveTextAsync("Too many attempts");
+
+        // Even the right password is refused while locked.
+        await attacker.GotoAsync("/Account/Login");
+        await attacker.Locator("#login-email").FillAsync(eve.Email);
+        await attacker.Locator("#login-password").FillAsync(eve.Password);
+        await attacker.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(attacker.Locator("h1")).ToHaveTextAsync("Too many attempts");
+
+        // A form post without the antiforgery token (a cross-site forgery) is refused.
+        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        var forged = await http.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["ReturnUrl"] = "/" }));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, forged.StatusCode);
+        var login = await http.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["Input.Email"] = eve.Email, ["Input.Password"] = eve.Password,
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_operator_statistics_job_reports_progress_and_downloads()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var op = await UserFlows.RegisterAsync(page, "Olga Operator");
+        await page.GotoInteractiveAsync("/console/workspaces");
+        await page.Locator("#workspace-statistics").ClickAsync();
+        var panel = page.Locator(".job-panel");
+        await Assertions.Expect(panel).ToHaveAttributeAsync("data-state", "Done", new() { Timeout = 15_000 });
+        await Assertions.Expect(panel.Locator(".job-message")).ToContainTextAsync("100%");
+        var href = await panel.Locator(".job-download").GetAttributeAsync("href");
+        var csv = await (await page.Context.APIRequest.GetAsync(href!)).TextAsync();
+        Assert.Contains(op.Slug, csv);
+        Assert.StartsWith("\ufeffSlug,Name,Owner", csv);
+    }
+}
