@@ -129,8 +129,11 @@ print("Ours: the app with `REALTIME_BENCH_ENDPOINTS=true`, events published thro
 print("received by Microsoft.AspNetCore.SignalR.Client (`bench/HubLoad`). Peer: `bench/peers/socketio` (node).")
 print("With 2 instances, clients are spread over both and events are published on the first (Redis pub/sub; socket.io's redis-adapter).")
 print()
-print("| N | M | rate | instances | ours deliveries/s | ours p50 ms | ours p99 ms | ours lost | socket.io deliveries/s | socket.io p50 ms | socket.io p99 ms | socket.io lost | ours/socket.io throughput |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("Server CPU per delivery is each server's own CPU time during the publish phase (connection set-up excluded) divided by")
+print("deliveries: it compares the servers independently of the load generators, which share the same cores.")
+print()
+print("| N | M | rate | instances | ours deliveries/s | ours p50 ms | ours p99 ms | ours lost | ours server CPU us/delivery | socket.io deliveries/s | socket.io p50 ms | socket.io p99 ms | socket.io lost | socket.io server CPU us/delivery | ours/socket.io throughput |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 def f(r, k):
     if not r or r.get(k) is None: return "n/a"
     v = r[k]
@@ -142,7 +145,7 @@ for row in rows:
     if not base: continue
     ratio = (o["deliveriesPerSec"] / p["deliveriesPerSec"]) if o and p and p["deliveriesPerSec"] else None
     rate = "flood" if base["rate"] == 0 else f'{base["rate"]:g}/s'
-    print(f'| {base["clients"]} | {base["events"]} | {rate} | {base["instances"]} | {f(o,"deliveriesPerSec")} | {f(o,"p50Ms")} | {f(o,"p99Ms")} | {f(o,"lost")} | {f(p,"deliveriesPerSec")} | {f(p,"p50Ms")} | {f(p,"p99Ms")} | {f(p,"lost")} | {"n/a" if ratio is None else f"{ratio:.2f}x"} |')
+    print(f'| {base["clients"]} | {base["events"]} | {rate} | {base["instances"]} | {f(o,"deliveriesPerSec")} | {f(o,"p50Ms")} | {f(o,"p99Ms")} | {f(o,"lost")} | {f(o,"serverCpuUsPerDelivery")} | {f(p,"deliveriesPerSec")} | {f(p,"p50Ms")} | {f(p,"p99Ms")} | {f(p,"lost")} | {f(p,"serverCpuUsPerDelivery")} | {"n/a" if ratio is None else f"{ratio:.2f}x"} |')
     if base["clients"] == 200 and base["instances"] == 1:
         targets["flood" if base["rate"] == 0 else "paced"] = (o, p, ratio)
 print()

@@ -60,6 +60,7 @@ for (var batch = 0; batch < options.Clients; batch += 50)
 }
 Console.Error.WriteLine("all connected; publishing");
 
+var cpuBefore = await ServerCpuMsAsync();
 var firstSentAt = Clock.NowMs();
 var publish = await http.PostAsJsonAsync("api/bench/publish", new { count = options.Events, rate = options.Rate, payloadBytes = options.Payload, wait = false });
 publish.EnsureSuccessStatusCode();
@@ -69,6 +70,7 @@ while (!allDone.Task.IsCompleted && deadline.Elapsed < TimeSpan.FromSeconds(opti
        && !(Interlocked.Read(ref delivered) > 0 && lastDelivery.Elapsed > TimeSpan.FromSeconds(5)))
     await Task.WhenAny(allDone.Task, Task.Delay(100));
 
+var serverCpuMs = await ServerCpuMsAsync() - cpuBefore;
 var got = Math.Min(Interlocked.Read(ref delivered), expected);
 var received = latencies.AsSpan(0, (int)got).ToArray();
 Array.Sort(received);
@@ -89,10 +91,21 @@ var result = new
     p50Ms = Math.Round(Percentile(received, 0.50), 3),
     p99Ms = Math.Round(Percentile(received, 0.99), 3),
     maxMs = Math.Round(received.Length == 0 ? 0 : received[^1], 3),
+    serverCpuMs = Math.Round(serverCpuMs, 1),
+    serverCpuUsPerDelivery = got == 0 ? 0 : Math.Round(serverCpuMs * 1000 / got, 3),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));
 await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
 return got == expected ? 0 : 2;
+
+// CPU used by every server process, summed (bench endpoint of each instance).
+async Task<double> ServerCpuMsAsync()
+{
+    var total = 0.0;
+    foreach (var url in urls)
+        total += (await http.GetFromJsonAsync<JsonElement>(new Uri(url, "api/bench/cpu"))).GetProperty("cpuMs").GetDouble();
+    return total;
+}
 
 static double Percentile(double[] sorted, double p) =>
     sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -147,10 +147,23 @@ function percentile(sorted, p) {
   return sorted[idx];
 }
 
-function finish(why) {
+async function serverCpuMs() {
+  let total = 0;
+  for (const url of cfg.urls) {
+    const res = await fetch(new URL('/cpu', url));
+    total += (await res.json()).cpuMs;
+  }
+  return total;
+}
+
+let cpuBefore = NaN;
+
+async function finish(why) {
   if (finishing) return;
   finishing = true;
   clearInterval(watchdog);
+  let serverCpu = NaN;
+  try { serverCpu = (await serverCpuMs()) - cpuBefore; } catch { /* reported as null */ }
   const D = deliveries;
   const sorted = latencies.subarray(0, D).sort();
   const durationMs = D > 0 ? lastRecvAt - firstSentAt : NaN;
@@ -169,6 +182,8 @@ function finish(why) {
     p50Ms: r3(percentile(sorted, 0.5)),
     p99Ms: r3(percentile(sorted, 0.99)),
     maxMs: r3(D > 0 ? sorted[D - 1] : NaN),
+    serverCpuMs: r3(serverCpu),
+    serverCpuUsPerDelivery: r3(D > 0 ? (serverCpu * 1000) / D : NaN),
   };
   log(`finished (${why}); deliveries ${D}/${expected}, extra ${extra}, disconnects during run ${disconnectsDuringRun}, ` +
       `wall ${((nowMs() - publishAt) / 1000).toFixed(2)} s since publish`);
@@ -188,6 +203,7 @@ async function main() {
   log(`${N} clients connected to ${cfg.urls.length} url(s) in ${((nowMs() - t0) / 1000).toFixed(2)} s`);
 
   running = true;
+  try { cpuBefore = await serverCpuMs(); } catch (err) { log(`cannot read server CPU: ${err.message}`); }
   publishAt = nowMs();
   let res;
   try {

@@ -3,6 +3,7 @@
 //   PORT=5101 [REDIS_URL=redis://127.0.0.1:6390] [HOST=127.0.0.1] node server.js
 //
 // GET  /healthz  -> 200 "ok"
+// GET  /cpu      -> {"cpuMs": user+system CPU time of this process}
 // POST /publish  {"count":M,"rate":R,"payloadBytes":B} -> 202, then io.emit("tick", {seq, sentAt, pad}) M times
 //                rate 0 = flood (yield with setImmediate every 50 events), rate > 0 = paced at R events/s
 //                on a drift-free schedule (event i is due at start + i * 1000 / R).
@@ -97,6 +98,13 @@ const httpServer = http.createServer((req, res) => {
   if (req.method === 'GET' && path === '/healthz') {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
+    return;
+  }
+  if (req.method === 'GET' && path === '/cpu') {
+    // CPU time used by this process (user + system), so the client can attribute server cost to the publish phase.
+    const { user, system } = process.cpuUsage();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ cpuMs: (user + system) / 1000 }));
     return;
   }
   if (req.method === 'POST' && path === '/publish') {

@@ -47,6 +47,13 @@ public static class BenchEndpoints
             return Results.Ok(await run);
         }).RequireAuthorization(RealtimePolicies.Client);
 
+        // CPU time this process has used, so a load generator can attribute server cost to its publish phase only.
+        bench.MapGet("/cpu", () =>
+        {
+            using var process = Process.GetCurrentProcess();
+            return Results.Ok(new { cpuMs = process.TotalProcessorTime.TotalMilliseconds });
+        });
+
         bench.MapGet("/memory", (RealtimeAudience audience) =>
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

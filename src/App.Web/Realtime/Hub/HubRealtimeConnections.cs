@@ -64,7 +64,8 @@ public sealed class HubRealtimeConnections(
     private sealed class Connection(HubRealtimeConnections owner, HubCallerContext context, HubConnectionContext hubConnection, string userId)
         : IRealtimeConnection
     {
-        private const int Capacity = 1024;
+        // References to shared, already-serialised messages: deep enough for a burst of several thousand events.
+        private const int Capacity = 8192;
         private readonly Queue<RealtimeEnvelope> backlog = new();
         private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool sending;

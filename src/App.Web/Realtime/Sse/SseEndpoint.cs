@@ -132,7 +132,7 @@ public static class SseEndpoint
     private sealed class SseConnection(RealtimeMetrics metrics) : IRealtimeConnection
     {
         private readonly Channel<RealtimeEnvelope> queue = Channel.CreateBounded<RealtimeEnvelope>(
-            new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+            new BoundedChannelOptions(8192) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         private long missed;
 
         public string ConnectionId { get; } = "sse-" + Guid.NewGuid().ToString("N")[..12];
