@@ -163,5 +163,6 @@ log "Blazor circuits in Chromium"
 if [[ -n "$QUICK" ]]; then CIRCUIT_ARGS=(--pages 10 --events 100 --rate 50); else CIRCUIT_ARGS=(--pages 50 --events 500 --rate 50); fi
 dotnet bench/CircuitLoad/bin/Release/net10.0/CircuitLoad.dll "${CIRCUIT_ARGS[@]}" --out "$TMP/circuits.md" >&2 || log "CircuitLoad reported missing events"
 cat "$TMP/circuits.md" >> "$OUT" 2>/dev/null
+cat bench/RESULTS-NOTES.md >> "$OUT"
 
 log "wrote $OUT"
