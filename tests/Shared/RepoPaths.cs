@@ -5,9 +5,9 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>Release or Debug: whatever the tests themselves were built as.</summary>
+    /// <summary>Release or Debug: whatever the tests themselves were built as (bin/{Configuration}/net10.0/).</summary>
     public static string Configuration { get; } =
-        new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name is "Release" ? "Release" : "Debug";
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name is "Release" ? "Release" : "Debug";
 
     public static string WebDll => Path.Combine(Root, "src", "App.Web", "bin", Configuration, "net10.0", "App.Web.dll");
 
