@@ -56,7 +56,7 @@ if ((${#missing[@]})); then
         log "installing ${missing[*]} with apt-get (about a minute)"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq >"$TMP/apt.log" 2>&1 || true
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$TMP/apt.log" 2>&1 \
+        apt-get install -y -qq "${missing[@]}" >>"$TMP/apt.log" 2>&1 \
             || { tail -20 "$TMP/apt.log" >&2; fail_early "apt-get install ${missing[*]} failed (log above)."; }
     else
         fail_early "missing ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) or run this script as root."

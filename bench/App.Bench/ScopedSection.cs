@@ -8,13 +8,13 @@ internal static class ScopedSection
         var events = quick ? 100_000 : 1_000_000;
         var queueEvents = quick ? 10_000 : 100_000;
         const int repetitions = 5;
-        var warmUp = TimeSpan.FromSeconds(quick ? 0.2 : 0.5);
+        var warmUp = TimeSpan.FromSeconds(quick ? 0.3 : 1.0);
 
         report.Line("### Scoped delivery: cost per event vs connection count and audience");
         report.Line();
         report.Line($"Connections in workspaces of `audience` members; each event goes to one workspace (round-robin). " +
                     $"**routing only**: connections whose `Deliver` only increments a counter, isolating `bus.PublishAsync` -> bridge -> " +
-                    $"audience lookup; one reused message per workspace; {events:N0} timed events in {repetitions} runs, median; " +
+                    $"audience lookup; one reused message per workspace; {events:N0} timed events in {repetitions} runs, median (and min-max); " +
                     $"warm-up first (every workspace at least once, for {warmUp.TotalSeconds:F1} s). **subscription queues**: real `RealtimeSubscriptions` " +
                     $"(dispatch inline); bursts of one event per workspace (each connection gets one event per burst and its pump is woken, " +
                     $"as in a sparse real load), then wait for the drain; {queueEvents:N0} events. Publish = time inside `PublishAsync`; " +
@@ -23,8 +23,10 @@ internal static class ScopedSection
 
         var runs = new List<(int Connections, int Audience, int? Targets)>
         {
-            (1_000, 10, null), (1_000, 10, null), (100_000, 10, 100), (1_000, 10, null), (1_000, 100, null), (1_000, 10, null), (100_000, 10, 100),(1_000, 10, null),
+            (1_000, 10, null), (10_000, 10, null), (100_000, 10, null), (100_000, 10, 100), (1_000, 100, null), (1_000, 1_000, null),
         };
+        Report.Progress("scoped: warm-up (JIT)");
+        await ScopedDeliveryBenchmark.RoutingAsync(1_000, 10, events / 5, 1, warmUp * 2);
         var results = new List<ScopedDeliveryBenchmark.Result>();
         foreach (var (connections, audience, targets) in runs)
         {
@@ -40,11 +42,12 @@ internal static class ScopedSection
         }
 
         var table = new MarkdownTable("total connections", "audience", "events go to", "connection", "ns per event (publish)",
-            "ns per delivery", "ns per event (publish + drain)");
+            "ns per delivery", "ns per event (publish + drain)", "min-max of runs (ns per event)", "B allocated per event (publish)");
         foreach (var r in results)
             table.Add($"{r.Connections:N0}", $"{r.Audience:N0}",
                 r.TargetWorkspaces == r.Workspaces ? $"all {r.Workspaces:N0} workspaces" : $"{r.TargetWorkspaces:N0} of {r.Workspaces:N0} workspaces",
-                r.Kind, $"{r.PublishNsPerEvent:N0}", $"{r.PublishNsPerDelivery:N1}", r.EndToEndNsPerEvent is { } e ? $"{e:N0}" : "-");
+                r.Kind, $"{r.PublishNsPerEvent:N0}", $"{r.PublishNsPerDelivery:N1}", r.EndToEndNsPerEvent is { } e ? $"{e:N0}" : "-",
+                r.MinNsPerEvent is { } min ? $"{min:N0}-{r.MaxNsPerEvent:N0}" : "-", r.BytesPerEvent is { } b ? $"{b:N0}" : "-");
         report.Table(table);
         Conclude(report, results);
     }
