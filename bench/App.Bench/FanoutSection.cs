@@ -3,10 +3,10 @@ namespace App.Bench;
 /// <summary>The fan-out section: ours vs the channels baseline over the N x W grid.</summary>
 internal static class FanoutSection
 {
-    public static async Task RunAsync(Report report, bool quick)
+    public static async Task RunAsync(Report report, bool quick, int[]? onlySubscribers, int[]? onlyWorkspaces)
     {
-        int[] subscribers = quick ? [1_000, 5_000] : [1_000, 10_000, 50_000];
-        int[] workspaces = [1, 100];
+        int[] subscribers = onlySubscribers ?? (quick ? [1_000, 5_000] : [1_000, 10_000, 50_000]);
+        int[] workspaces = onlyWorkspaces ?? [1, 100];
         long deliveries = quick ? 200_000 : 3_000_000;
         var repetitions = quick ? 1 : 3;
 
@@ -22,7 +22,8 @@ internal static class FanoutSection
                     $"so no queue can overflow. Latency = handler time - time just before `PublishAsync`, every delivery of every " +
                     $"{Probe.SampleEvery}th subscriber, so it includes queueing inside a burst (up to 512 events). B/delivery = " +
                     $"`GC.GetTotalAllocatedBytes(true)` over the publish+drain phase / deliveries. Each configuration: a warm-up phase on the same " +
-                    $"subscribers, then {repetitions} measured phase(s); the row is the median by throughput.");
+                    $"subscribers, then {repetitions} measured phase(s); the row is the median by throughput. CPU ns/delivery = process CPU " +
+                    $"time (all threads, GC included) over the phase / deliveries: unlike deliveries/s it does not depend on what else the machine runs.");
         report.Line();
 
         Report.Progress("fan-out: warm-up (JIT)");
@@ -32,7 +33,9 @@ internal static class FanoutSection
 
         var loaded = new MarkdownTable("N", "W", "audience per event", "events", "deliveries", "ours deliveries/s", "ours p50 us",
             "ours p99 us", "ours B/delivery", "channels deliveries/s", "channels p50 us", "channels p99 us", "channels B/delivery",
-            "ours/channels throughput", "overflow (ours / channels)");
+            "ours/channels throughput", "overflow (ours / channels)", "ours CPU ns/delivery", "channels CPU ns/delivery");
+        var gc = new MarkdownTable("N", "W", "ours GCs gen0/1/2, pause", "ours GC pause % of run", "ours pool threads",
+            "channels GCs gen0/1/2, pause", "channels GC pause % of run", "channels pool threads");
         var idle = new MarkdownTable("N", "W", "audience per event", "events", "ours p50 us", "ours p99 us", "channels p50 us", "channels p99 us");
         foreach (var n in subscribers)
         foreach (var w in workspaces)
@@ -46,11 +49,22 @@ internal static class FanoutSection
             loaded.Add($"{n:N0}", $"{w}", $"{config.Audience:N0}", $"{config.Events:N0}", $"{config.Deliveries:N0}",
                 $"{ours.DeliveriesPerSecond:N0}", Us(ours.P50Us), Us(ours.P99Us), $"{ours.BytesPerDelivery:F1}",
                 $"{channels.DeliveriesPerSecond:N0}", Us(channels.P50Us), Us(channels.P99Us), $"{channels.BytesPerDelivery:F1}",
-                $"{ours.DeliveriesPerSecond / channels.DeliveriesPerSecond:F2}", $"{ours.Overflow} / {channels.Overflow}");
+                $"{ours.DeliveriesPerSecond / channels.DeliveriesPerSecond:F2}", $"{ours.Overflow} / {channels.Overflow}",
+                $"{ours.CpuNsPerDelivery:N0}", $"{channels.CpuNsPerDelivery:N0}");
+            gc.Add($"{n:N0}", $"{w}", $"{ours.Gc}", $"{ours.Gc.Pause.TotalSeconds / ours.Seconds:P1}", $"{ours.Gc.PoolThreads}",
+                $"{channels.Gc}", $"{channels.Gc.Pause.TotalSeconds / channels.Seconds:P1}", $"{channels.Gc.PoolThreads}");
             idle.Add($"{n:N0}", $"{w}", $"{idleConfig.Audience:N0}", $"{idleConfig.Events:N0}",
                 Us(oursIdle!.P50Us), Us(oursIdle.P99Us), Us(channelsIdle!.P50Us), Us(channelsIdle.P99Us));
         }
         report.Table(loaded);
+        report.Line("Reading the W = 100 rows: each subscriber gets one in every 100 events, so whether its pump finds a batch waiting " +
+                    "or is woken (a thread-pool hand-off) for every single event depends on how fast the publisher runs against the " +
+                    "consumers. The run settles in one regime or the other, so these rows can differ several-fold between runs; CPU " +
+                    "ns/delivery shows which regime a row ran in (wake-per-event rows cost several hundred ns per delivery).");
+        report.Line();
+        report.Line("Garbage collections during the measured phase in the rows above (server GC, so pauses stop every thread):");
+        report.Line();
+        report.Table(gc);
         report.Line("Unloaded latency: the same subscribers, one event at a time (the publisher waits until the event's whole audience " +
                     "handled it before the next), so there is no queueing; for large audiences it still includes enqueueing to the " +
                     "members ahead in the audience.");

@@ -18,9 +18,24 @@ internal readonly record struct FanoutConfig(int Subscribers, int Workspaces, in
     }
 }
 
-internal sealed record FanoutResult(long Deliveries, double Seconds, double P50Us, double P99Us, double BytesPerDelivery, long Overflow)
+internal sealed record FanoutResult(long Deliveries, double Seconds, double P50Us, double P99Us, double BytesPerDelivery, long Overflow,
+    TimeSpan ProcessCpu, RuntimeActivity Gc)
 {
+    public double CpuNsPerDelivery => ProcessCpu.TotalNanoseconds / Deliveries;
+
     public double DeliveriesPerSecond => Deliveries / Seconds;
+}
+
+/// <summary>Collections per generation and total GC pause over a phase, and thread-pool threads at its end.</summary>
+internal readonly record struct RuntimeActivity(int Gen0, int Gen1, int Gen2, TimeSpan Pause, int PoolThreads)
+{
+    public static RuntimeActivity Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+        ThreadPool.ThreadCount);
+
+    public static RuntimeActivity operator -(RuntimeActivity a, RuntimeActivity b) =>
+        new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.PoolThreads);
+
+    public override string ToString() => $"{Gen0}/{Gen1}/{Gen2}, {Pause.TotalMilliseconds:N0} ms";
 }
 
 /// <summary>What differs between ours and the baseline: how an event is published and how drops are counted.
@@ -113,6 +128,8 @@ internal static class FanoutDriver
         GC.WaitForPendingFinalizers();
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = CpuClock.Process();
+        var gcBefore = RuntimeActivity.Now();
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < config.Events; i++)
         {
@@ -124,6 +141,8 @@ internal static class FanoutDriver
         }
         var finished = await Task.WhenAny(phase.Done.Task, Task.Delay(TimeSpan.FromMinutes(2)));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = CpuClock.Process() - cpuBefore;
+        var gc = RuntimeActivity.Now() - gcBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var overflow = target.Overflow - overflowBefore;
         if (finished != phase.Done.Task)
@@ -131,7 +150,7 @@ internal static class FanoutDriver
         if (target.NextSequence != phase.SequenceBase + config.Events)
             throw new InvalidOperationException("Sequence numbers were not consecutive: the sequence -> event mapping is invalid.");
         var (p50, p99) = phase.Latencies.Percentiles();
-        return new FanoutResult(config.Deliveries, seconds, p50, p99, allocated / (double)config.Deliveries, overflow);
+        return new FanoutResult(config.Deliveries, seconds, p50, p99, allocated / (double)config.Deliveries, overflow, cpu, gc);
     }
 
     /// <summary>Pacing for loaded runs: sleeps (1 ms timer) rather than spins, so the publisher leaves the

@@ -53,8 +53,19 @@ public sealed class AccountsTests(BrowserFixture browser) : IAsyncLifetime
         await bobRow.Locator(".user-toggle-disabled").ClickAsync();
         await Assertions.Expect(bobRow).ToContainTextAsync("disabled");
 
-        // B's open page loses access at once, and B's next request is refused.
-        await pageB.WaitForURLAsync(new Regex("/Account/Login"));
+        // B's open page loses access: at once through the realtime user event, or at the latest when the circuit
+        // re-validates its user (every 15 s). B's next request is refused either way.
+        try
+        {
+            await pageB.WaitForURLAsync(new Regex("/Account/Login"), new() { Timeout = 25_000 });
+        }
+        catch (TimeoutException)
+        {
+            var probe = pageB.Locator("#realtime-probe");
+            throw new TimeoutException(
+                $"B's page stayed at {pageB.Url}; its circuit received {await probe.GetAttributeAsync("data-received")} events, " +
+                $"last '{await probe.GetAttributeAsync("data-last-event")}', dot '{await pageB.Locator("#realtime-indicator").GetAttributeAsync("data-state")}'.\n{app.Tail(80)}");
+        }
         var next = await pageB.GotoAsync($"/w/{bob.Slug}/projects");
         Assert.Contains("/Account/Login", pageB.Url);
         Assert.Equal(200, next!.Status);

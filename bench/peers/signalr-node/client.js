@@ -101,6 +101,7 @@ function onTick(p) {
 
 // One hub protocol record (the text between separators), after the handshake.
 let serverCloses = 0;
+let frames = 0; // websocket messages received (each holds one or more records); stderr only
 function onRecord(text) {
   const msg = JSON.parse(text);
   switch (msg.type) {
@@ -163,6 +164,7 @@ function connectOne(i, token) {
       }
     });
     ws.on('message', (data, isBinary) => {
+      frames++;
       if (isBinary) return;
       let text = data.toString();
       if (rest) { text = rest + text; rest = ''; }
@@ -241,6 +243,8 @@ async function serverCpuMs() {
 }
 
 let cpuBefore = NaN;
+let cpuClientBefore;
+let framesBefore = 0;
 
 async function finish(why) {
   if (finishing) return;
@@ -270,8 +274,10 @@ async function finish(why) {
     serverCpuMs: r3(serverCpu),
     serverCpuUsPerDelivery: r3(D > 0 ? (serverCpu * 1000) / D : NaN),
   };
+  const cpu = process.cpuUsage(cpuClientBefore);
   log(`finished (${why}); deliveries ${D}/${expected}, extra ${extra}, disconnects during run ${disconnectsDuringRun}, ` +
-      `server closes ${serverCloses}, wall ${((nowMs() - publishAt) / 1000).toFixed(2)} s since publish`);
+      `server closes ${serverCloses}, wall ${((nowMs() - publishAt) / 1000).toFixed(2)} s since publish, ` +
+      `${frames - framesBefore} websocket messages since publish, client CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms since publish`);
   closeAll();
   const code = D === expected ? 0 : 2;
   process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(code));
@@ -310,6 +316,8 @@ async function main() {
   running = true;
   try { cpuBefore = await serverCpuMs(); } catch (err) { log(`cannot read server CPU: ${err.message}`); }
   const publishUrl = api('api/bench/publish');
+  cpuClientBefore = process.cpuUsage();
+  framesBefore = frames;
   publishAt = nowMs();
   let res;
   try {
