@@ -6,7 +6,8 @@ public sealed class RealtimeTail
     public const int Capacity = 100;
     private readonly Queue<RealtimeEnvelope> recent = new(Capacity);
 
-    /// <summary>Raised on the routing thread; subscribers must hop to their own dispatcher.</summary>
+    /// <summary>Raised on a thread-pool thread, never on the routing thread: a subscriber (a console page rendering
+    /// inline on its idle circuit) must not hold up routing, which runs under the bridge's ordering lock.</summary>
     public event Action<RealtimeEnvelope>? Appended;
 
     public IReadOnlyList<RealtimeEnvelope> Snapshot()
@@ -21,6 +22,6 @@ public sealed class RealtimeTail
             if (recent.Count == Capacity) recent.Dequeue();
             recent.Enqueue(envelope);
         }
-        Appended?.Invoke(envelope);
+        if (Appended is { } handlers) ThreadPool.QueueUserWorkItem(static state => state.Handlers(state.Envelope), (Handlers: handlers, Envelope: envelope), preferLocal: false);
     }
 }
