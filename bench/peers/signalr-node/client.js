@@ -172,7 +172,8 @@ function connectOne(i, token) {
       let end = text.indexOf(RS);
       if (!ready) {
         if (end < 0) { rest = text; return; }
-        const reply = JSON.parse(text.slice(0, end));
+        let reply;
+        try { reply = JSON.parse(text.slice(0, end)); } catch { reply = { error: `unparsable reply ${JSON.stringify(text.slice(0, 200))}` }; }
         if (reply.error) {
           reject(new Error(`SignalR handshake rejected for ${where}: ${reply.error}`));
           ws.terminate();
