@@ -32,12 +32,7 @@ try
 
     var app = builder.Build();
     app.ValidateShell();
-    if (args.Contains("migrate"))
-    {
-        await app.PrepareDatabaseAsync(migrateOnly: true);
-        Console.WriteLine($"Database at {settings.Database.Location} is up to date.");
-        return 0;
-    }
+    if (MigrateCommand.IsRequested(args)) return await app.RunMigrateCommandAsync();
     await app.PrepareDatabaseAsync();
 
     if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -61,4 +56,10 @@ catch (StartupException ex)
 {
     Console.Error.WriteLine($"startup failed: {ex.Message}");
     return 2;
+}
+catch (Exception ex) when (StartupFailure.IsEnvironmental(ex))
+{
+    // A port in use, an unwritable data folder: still one readable line rather than a stack trace.
+    Console.Error.WriteLine($"startup failed: {StartupFailure.Describe(ex)}");
+    return 1;
 }

@@ -11,7 +11,7 @@ namespace App.Tests.Shared;
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
-    private static readonly string[] ScrubbedPrefixes =
+    public static readonly string[] ScrubbedPrefixes =
         ["DB_", "SQLITE_", "REALTIME_", "APP_", "OPERATOR_", "TENANCY_", "DATA_PROTECTION_", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
 
     private readonly Process process;
@@ -51,9 +51,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     /// <summary>Runs the app with <paramref name="args"/> until it exits (for start-up failures and `migrate`).</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string>? environment,
-        string[]? args = null, TimeSpan? timeout = null, string? workDir = null)
+        string[]? args = null, TimeSpan? timeout = null, string? workDir = null, int? port = null)
     {
-        await using var app = Launch(environment, FreePort(), workDir ?? NewWorkDir(), args ?? []);
+        await using var app = Launch(environment, port ?? FreePort(), workDir ?? NewWorkDir(), args ?? []);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
         {

@@ -12,7 +12,7 @@ public static class DatabaseStartup
     public static async Task PrepareDatabaseAsync(this WebApplication app, bool migrateOnly = false)
     {
         var settings = app.Services.GetRequiredService<AppSettings>();
-        await EnsureReachableAsync(settings);
+        await EnsureReachableAsync(settings, createAllowed: migrateOnly || settings.AutoMigrate);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
@@ -25,7 +25,9 @@ public static class DatabaseStartup
         app.Logger.LogInformation("Applied {Count} migration(s) to {Location}", pending.Count, settings.Database.Location);
     }
 
-    private static async Task EnsureReachableAsync(AppSettings settings)
+    // createAllowed: `migrate` and auto-migration create a missing MySQL database (EF Core's Migrate does); a plain
+    // start must not, so a typo in DB_NAME is reported instead of silently starting on an empty database.
+    private static async Task EnsureReachableAsync(AppSettings settings, bool createAllowed)
     {
         var database = settings.Database;
         if (database.Provider == DatabaseProvider.Sqlite)
@@ -54,7 +56,7 @@ public static class DatabaseStartup
             command.CommandText = "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @name";
             command.Parameters.AddWithValue("@name", databaseName);
             var exists = Convert.ToInt64(await command.ExecuteScalarAsync(timeout.Token)) > 0;
-            if (!exists && !settings.AutoMigrate)
+            if (!exists && !createAllowed)
                 throw new StartupException(
                     $"the database '{databaseName}' does not exist on {database.Location}: create it, or run `dotnet App.Web.dll migrate`, or set DB_AUTO_MIGRATE=true.");
         }

@@ -44,6 +44,21 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_port_already_in_use_stops_start_up_with_one_line()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+
+        var (exitCode, output) = await AppProcess.RunToExitAsync(null, port: port);
+
+        // Kestrel logs its own critical entry first; what matters is the one line an operator reads and acts on.
+        Assert.True(exitCode != 0, output);
+        var failure = Assert.Single(output.Split('\n'), l => l.StartsWith("startup failed:", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{port}", failure);
+    }
+
+    [Fact]
     public async Task A_dotenv_file_in_the_working_directory_is_read_and_real_environment_variables_win()
     {
         var dir = AppProcess.NewWorkDir();
@@ -78,6 +93,23 @@ public sealed class StartupTests
         var health = await GetHealthAsync(app);
         Assert.Equal(HttpStatusCode.OK, health.Status);
         Assert.Equal("up", health.Body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task With_mysql_in_production_a_missing_database_is_named_and_migrate_creates_it()
+    {
+        await using var db = TestMariaDb.NewName();
+        var env = new Dictionary<string, string>(db.AppEnvironment);
+
+        var (refused, refusal) = await AppProcess.RunToExitAsync(env);
+        AssertOneLineFailure(refused, refusal, $"the database '{db.Name}' does not exist");
+
+        var (migrated, migrateOutput) = await AppProcess.RunToExitAsync(env, ["migrate"]);
+        Assert.True(migrated == 0, migrateOutput);
+        Assert.Contains("up to date", migrateOutput);
+
+        await using var app = await AppProcess.StartAsync(env);
+        Assert.Equal(HttpStatusCode.OK, (await GetHealthAsync(app)).Status);
     }
 
     [Fact]
@@ -128,7 +160,8 @@ public sealed class StartupTests
         };
         foreach (var arg in new[] { "run", "--project", "src/App.Web", "-c", RepoPaths.Configuration, "--no-build", "--", "--urls", $"http://127.0.0.1:{port}" })
             start.ArgumentList.Add(arg);
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("DB_") || k.StartsWith("REALTIME_") || k.StartsWith("SQLITE_") || k.StartsWith("APP_")).ToList())
+        // Nothing of the test run's own configuration may leak in: the command must work with none at all.
+        foreach (var key in start.Environment.Keys.Where(k => AppProcess.ScrubbedPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
             start.Environment.Remove(key);
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -145,6 +178,10 @@ public sealed class StartupTests
             Assert.Equal(HttpStatusCode.OK, css.StatusCode);
             Assert.True((await css.Content.ReadAsByteArrayAsync()).Length > 10_000, "MudBlazor's stylesheet is served with content");
             lock (output) Assert.Contains($"http://127.0.0.1:{port}", output.ToString());
+            // The embedded default: a SQLite file, created and migrated by start-up.
+            var health = await http.GetAsync($"http://127.0.0.1:{port}/healthz");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Contains("sqlite", (await health.Content.ReadAsStringAsync()).ToLowerInvariant());
         }
         finally
         {
