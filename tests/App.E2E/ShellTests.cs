@@ -29,8 +29,10 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoAsync("/Account/Login");
         await Assertions.Expect(page.Locator("#shell-ready")).ToHaveAttributeAsync("data-surface", "account");
         await Assertions.Expect(page.Locator("[data-placement='home.nav.home']")).ToHaveCountAsync(0);
-        // Entries for every surface are still there.
+        // Entries for every surface are still there; the account pages have no circuit, and the dot says so.
         await Assertions.Expect(page.Locator("[data-placement='shell.brand']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#realtime-indicator")).ToHaveAttributeAsync("data-state", "static");
+        await Assertions.Expect(page.Locator("#realtime-indicator")).ToHaveAttributeAsync("title", "Not live on this page");
     }
 
     [Fact]
@@ -40,6 +42,10 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoInteractiveAsync("/");
         var inBar = InOutlet(page, "shell-layout:top-left", "home.nav.home");
         var inMenu = InOutlet(page, "shell-layout:primary-menu", "home.nav.home");
+
+        // One copy per outlet exists, so "hidden" below means hidden, not missing.
+        await Assertions.Expect(inBar).ToHaveCountAsync(1);
+        await Assertions.Expect(inMenu).ToHaveCountAsync(1);
 
         // Expanded: in the app bar.
         await Assertions.Expect(inBar).ToBeVisibleAsync();
@@ -59,5 +65,24 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         // And back.
         await page.SetViewportSizeAsync(1400, 900);
         await Assertions.Expect(inBar).ToBeVisibleAsync();
+        await Assertions.Expect(inMenu).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task The_operator_inspector_lists_each_placement_with_its_outlets_and_whether_it_renders_here()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(page, "Ines"); // the first user is the operator
+
+        await page.GotoInteractiveAsync("/console/shell");
+
+        var indicator = page.Locator("#shell-placements tr", new() { Has = page.Locator("[data-here='realtime.connection.indicator']") });
+        await Assertions.Expect(indicator).ToContainTextAsync("shell.status");
+        Assert.Equal(3, (await indicator.InnerTextAsync()).Split("shell-layout:top-right").Length - 1);
+        await Assertions.Expect(page.Locator("[data-here='realtime.connection.indicator']")).ToHaveTextAsync("yes");
+        // Home-only: listed, resolved, but not rendered on the console surface.
+        var home = page.Locator("#shell-placements tr", new() { Has = page.Locator("[data-here='home.nav.home']") });
+        await Assertions.Expect(home).ToContainTextAsync("shell-layout:primary-menu");
+        await Assertions.Expect(page.Locator("[data-here='home.nav.home']")).ToHaveTextAsync("no");
     }
 }

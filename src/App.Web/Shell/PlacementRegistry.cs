@@ -51,6 +51,11 @@ public sealed class PlacementRegistry
                         throw new PlacementException($"{where}: a Component entry needs a ComponentToken.");
                     if (!tokens.TryResolve(entry.ComponentToken, out var type))
                         throw new PlacementException($"{where}: unknown ComponentToken '{entry.ComponentToken}'.");
+                    // Outlets switch between variants with CSS, so a component on a target that moves would be
+                    // rendered twice (two instances, two subscriptions, duplicate element ids).
+                    if (!ShellTopology.IsConcrete(entry.Target)
+                        && ShellTopology.Variants.Select(v => topology.Resolve(entry.Target, v)).Distinct().Count() > 1)
+                        throw new PlacementException($"{where}: '{entry.Target}' moves between outlets with the layout variant; only Link entries may go there (a component would render once per outlet).");
                     component = type;
                     break;
                 case PlacementKind.Link:

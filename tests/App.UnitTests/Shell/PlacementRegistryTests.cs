@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using App.Web.Auth;
 using App.Web.Shell;
@@ -117,7 +118,45 @@ public sealed class PlacementRegistryTests
         { [new PlacementEntry { Id = "hrefless", Target = "shell.status", Kind = PlacementKind.Link, Text = "x" }], "a Link entry needs Text and Href" },
         { [Link("offsite", href: "https://evil.example")], "must be an app-relative path" },
         { [Link("moon", surfaces: ["moon"])], "unknown surface 'moon'" },
+        { [new PlacementEntry { Id = "wanderer", Target = "shell.primary-nav", ComponentToken = "test.widget" }], "placement 'wanderer' (test): 'shell.primary-nav' moves between outlets" },
     };
+
+    /// <summary>A host with the shell and the component tokens Placement.cs uses.</summary>
+    private static Microsoft.AspNetCore.Builder.WebApplicationBuilder ShellHost()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Services.AddShell();
+        builder.Services.AddComponentToken<App.Web.Realtime.ConnectionIndicator>("realtime.web.connection.indicator");
+        return builder;
+    }
+
+    [Fact]
+    public void A_bad_placement_stops_the_app_with_one_startup_message()
+    {
+        var builder = ShellHost();
+        builder.Services.AddPlacements("a feature", new PlacementEntry { Id = "shell.brand", Target = "shell.status", ComponentToken = "shell.web.brand" });
+        var app = builder.Build();
+
+        var error = Assert.Throws<App.Web.Configuration.StartupException>(() => app.ValidateShell());
+
+        Assert.StartsWith("shell: placement 'shell.brand' (a feature): duplicate Id, already declared in Placement.cs", error.Message);
+    }
+
+    [Fact]
+    public void The_real_shell_places_the_connection_indicator_in_the_top_right_on_every_surface_and_variant()
+    {
+        var builder = ShellHost();
+        var app = builder.Build();
+        app.ValidateShell();
+        var registry = app.Services.GetRequiredService<PlacementRegistry>();
+
+        var indicator = Assert.Single(App.Web.Placement.Entries, e => e.Id == "realtime.connection.indicator");
+        Assert.Equal(("shell.status", PlacementKind.Component, 950, "realtime.web.connection.indicator"),
+            (indicator.Target, indicator.Kind, indicator.Order, indicator.ComponentToken));
+        Assert.Equal(["*"], indicator.Surfaces);
+        foreach (var variant in ShellTopology.Variants)
+            Assert.Equal("shell-layout:top-right", registry.Resolve(indicator, variant));
+    }
 
     [Fact]
     public void Internal_entries_may_target_a_concrete_outlet()
