@@ -9,9 +9,10 @@ public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDo
 {
     private readonly ILogger logger = logger ?? NullLogger<DomainEventBus>.Instance;
     private readonly object gate = new();
-    // Copy-on-write arrays: publishing reads without locks; subscribing is rare.
-    private Subscription[] subscriptions = [];
-    private readonly ConcurrentDictionary<Type, Subscription[]> byType = new();
+    // Copy-on-write: publishing reads one immutable snapshot without locks; subscribing (rare) swaps in a new one.
+    // The per-type cache lives in the snapshot, so a cache entry is always computed from the subscriptions it
+    // belongs with (a publish racing a subscribe can never store a stale list for later publishes).
+    private Snapshot current = new([]);
     private long handlerFailures;
 
     public long HandlerFailures => Interlocked.Read(ref handlerFailures);
@@ -33,7 +34,8 @@ public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDo
     public async ValueTask PublishAsync(object domainEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
-        var handlers = byType.GetOrAdd(domainEvent.GetType(), Match);
+        var snapshot = Volatile.Read(ref current);
+        var handlers = snapshot.ByType.GetOrAdd(domainEvent.GetType(), snapshot.Match);
         if (handlers.Length == 0) return;
         var name = (domainEvent as INamedDomainEvent)?.Name;
         List<Task>? pending = null;
@@ -68,26 +70,23 @@ public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDo
             domainEvent.GetType().Name, (domainEvent as INamedDomainEvent)?.Name);
     }
 
-    private Subscription[] Match(Type eventType) =>
-        Volatile.Read(ref subscriptions).Where(s => s.EventType.IsAssignableFrom(eventType)).ToArray();
-
     private IDisposable Add(Subscription subscription)
     {
-        lock (gate)
-        {
-            subscriptions = [.. subscriptions, subscription];
-            byType.Clear();
-        }
+        lock (gate) Volatile.Write(ref current, new Snapshot([.. current.All, subscription]));
         return subscription;
     }
 
     private void Remove(Subscription subscription)
     {
-        lock (gate)
-        {
-            subscriptions = subscriptions.Where(s => s != subscription).ToArray();
-            byType.Clear();
-        }
+        lock (gate) Volatile.Write(ref current, new Snapshot(current.All.Where(s => s != subscription).ToArray()));
+    }
+
+    private sealed class Snapshot(Subscription[] all)
+    {
+        public Subscription[] All { get; } = all;
+        public ConcurrentDictionary<Type, Subscription[]> ByType { get; } = new();
+
+        public Subscription[] Match(Type eventType) => All.Where(s => s.EventType.IsAssignableFrom(eventType)).ToArray();
     }
 
     private sealed class Subscription(

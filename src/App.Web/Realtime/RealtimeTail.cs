@@ -1,13 +1,17 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace App.Web.Realtime;
 
 /// <summary>The last events this instance routed, across every scope, for the operator console's live tail.</summary>
-public sealed class RealtimeTail
+public sealed class RealtimeTail(ILogger<RealtimeTail>? logger = null)
 {
     public const int Capacity = 100;
     private readonly Queue<RealtimeEnvelope> recent = new(Capacity);
+    private readonly ILogger log = logger ?? NullLogger<RealtimeTail>.Instance;
 
     /// <summary>Raised on a thread-pool thread, never on the routing thread: a subscriber (a console page rendering
-    /// inline on its idle circuit) must not hold up routing, which runs under the bridge's ordering lock.</summary>
+    /// inline on its idle circuit) must not hold up routing, which runs under the bridge's ordering lock.
+    /// Each subscriber is called on its own: one that throws is logged and the others still hear of the event.</summary>
     public event Action<RealtimeEnvelope>? Appended;
 
     public IReadOnlyList<RealtimeEnvelope> Snapshot()
@@ -22,6 +26,24 @@ public sealed class RealtimeTail
             if (recent.Count == Capacity) recent.Dequeue();
             recent.Enqueue(envelope);
         }
-        if (Appended is { } handlers) ThreadPool.QueueUserWorkItem(static state => state.Handlers(state.Envelope), (Handlers: handlers, Envelope: envelope), preferLocal: false);
+        if (Appended is { } handlers)
+            ThreadPool.QueueUserWorkItem(static state => state.Tail.Notify(state.Handlers, state.Envelope),
+                (Tail: this, Handlers: handlers, Envelope: envelope), preferLocal: false);
+    }
+
+    private void Notify(Action<RealtimeEnvelope> handlers, RealtimeEnvelope envelope)
+    {
+        // An exception escaping a thread-pool work item would end the process.
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<RealtimeEnvelope>>())
+        {
+            try
+            {
+                handler(envelope);
+            }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "A realtime tail subscriber failed for {Event}", envelope.Event);
+            }
+        }
     }
 }

@@ -58,7 +58,8 @@
         banner?.querySelector(".reconnect-retry")?.addEventListener("click", retry);
         document.addEventListener("click", (e) => {
             const indicator = e.target.closest?.(".realtime-indicator");
-            if (indicator && state === "disconnected") retry();
+            // Red means not live, whether Blazor is still retrying or has given up: either way a click tries now.
+            if (indicator && (state === "disconnected" || state === "reconnecting")) retry();
         });
         // Re-apply after enhanced navigations and re-renders replace the indicator element.
         new MutationObserver(() => {
