@@ -111,6 +111,14 @@ public sealed class RealtimeTests(BrowserFixture browser)
         // ... and Carol, in another workspace, received none of them.
         await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "0");
         await Assertions.Expect(bobPage.Locator("#realtime-probe")).Not.ToHaveAttributeAsync("data-received", "0");
+
+        // Carol's zero means nothing reached her, not that her page was dead: a ping to her arrives at once.
+        await consolePage.Locator("#ping-user").ClickAsync();
+        await consolePage.Locator("#ping-target").FillAsync(carol.Email);
+        await consolePage.Locator("#ping-message").FillAsync("still listening?");
+        await consolePage.Locator("#ping-send").ClickAsync();
+        await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-last-ping", "still listening?");
+        await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "1");
     }
 
     [Fact]
