@@ -177,6 +177,7 @@ public sealed class StartupTests
             var css = await http.GetAsync($"http://127.0.0.1:{port}/_content/MudBlazor/MudBlazor.min.css");
             Assert.Equal(HttpStatusCode.OK, css.StatusCode);
             Assert.True((await css.Content.ReadAsByteArrayAsync()).Length > 10_000, "MudBlazor's stylesheet is served with content");
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/favicon.svg")).StatusCode);
             lock (output) Assert.Contains($"http://127.0.0.1:{port}", output.ToString());
             // The embedded default: a SQLite file, created and migrated by start-up.
             var health = await http.GetAsync($"http://127.0.0.1:{port}/healthz");
