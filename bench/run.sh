@@ -37,6 +37,7 @@ done
 log "building (Release)"
 dotnet build App.sln -c Release -nologo -v q -clp:ErrorsOnly || exit 1
 (cd bench/peers/socketio && [[ -d node_modules ]] || npm ci --silent --no-audit --no-fund) || exit 1
+(cd bench/peers/signalr-node && [[ -d node_modules ]] || npm ci --silent --no-audit --no-fund) || exit 1
 WEB_DLL="$ROOT/src/App.Web/bin/Release/net10.0/App.Web.dll"
 
 # ---- machine -------------------------------------------------------------------------------------------
@@ -81,14 +82,20 @@ start_redis() { # port
 }
 stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 1; PIDS=(); }
 
-ours() { # clients events rate instances
-    local clients=$1 events=$2 rate=$3 instances=$4 data="$TMP/ours-$RANDOM" redis="" urls port
+ours() { # client(dotnet|node) clients events rate instances
+    local client=$1 clients=$2 events=$3 rate=$4 instances=$5 data="$TMP/ours-$RANDOM" redis="" urls port
     mkdir -p "$data"
     if [[ $instances -gt 1 ]]; then port=$(free_port); start_redis "$port"; redis="127.0.0.1:$port"; fi
     port=$(free_port); start_app "$port" "$redis" "$data"; urls="http://127.0.0.1:$port"
     if [[ $instances -gt 1 ]]; then port=$(free_port); start_app "$port" "$redis" "$data"; urls="$urls,http://127.0.0.1:$port"; fi
-    dotnet bench/HubLoad/bin/Release/net10.0/HubLoad.dll --urls "$urls" --clients "$clients" --events "$events" \
-        --rate "$rate" --payload 256 2>>"$TMP/hubload.log" | tail -1
+    if [[ $client == node ]]; then
+        # Same client runtime as the socket.io peer's load generator, so the comparison is between servers.
+        node bench/peers/signalr-node/client.js --urls "$urls" --clients "$clients" --events "$events" \
+            --rate "$rate" --payload 256 2>>"$TMP/signalr-node.log" | tail -1
+    else
+        dotnet bench/HubLoad/bin/Release/net10.0/HubLoad.dll --urls "$urls" --clients "$clients" --events "$events" \
+            --rate "$rate" --payload 256 2>>"$TMP/hubload.log" | tail -1
+    fi
     stop_all
 }
 peer() { # clients events rate instances
@@ -103,15 +110,16 @@ for size in "${SIZES[@]}"; do
     for rate in 0 100; do
         for instances in 1 2; do
             log "over the wire: N=$1 M=$2 rate=$rate instances=$instances"
-            o=$(ours "$1" "$2" "$rate" "$instances"); p=$(peer "$1" "$2" "$rate" "$instances")
-            python3 - "$TMP/wire.json" "$o" "$p" <<'PY'
+            o=$(ours dotnet "$1" "$2" "$rate" "$instances"); n=$(ours node "$1" "$2" "$rate" "$instances")
+            p=$(peer "$1" "$2" "$rate" "$instances")
+            python3 - "$TMP/wire.json" "$o" "$p" "$n" <<'PY'
 import json, sys
-path, ours, peer = sys.argv[1], sys.argv[2], sys.argv[3]
+path, ours, peer, node = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 rows = json.load(open(path))
 def parse(s):
     try: return json.loads(s)
     except Exception: return None
-rows.append({"ours": parse(ours), "peer": parse(peer)})
+rows.append({"ours": parse(ours), "peer": parse(peer), "node": parse(node)})
 json.dump(rows, open(path, "w"))
 PY
         done
@@ -123,37 +131,54 @@ import json, sys
 rows = json.load(open(sys.argv[1]))
 print("## 2. Over the wire: our SignalR hub vs socket.io 4.8")
 print()
-print("Both sides: a server process and a separate load-generator process on this machine (they share its cores), N WebSocket")
+print("Each side: a server process and a separate load-generator process on this machine (they share its cores), N WebSocket")
 print("clients, M events of 256-byte payload broadcast to all of them, latency = receive time - server send time.")
-print("Ours: the app with `REALTIME_BENCH_ENDPOINTS=true`, events published through the real bridge to `/hubs/realtime`,")
-print("received by Microsoft.AspNetCore.SignalR.Client (`bench/HubLoad`). Peer: `bench/peers/socketio` (node).")
-print("With 2 instances, clients are spread over both and events are published on the first (Redis pub/sub; socket.io's redis-adapter).")
+print("Ours: the app with `REALTIME_BENCH_ENDPOINTS=true`, events published through the real bridge to `/hubs/realtime`, received")
+print("by two load generators in turn: Microsoft.AspNetCore.SignalR.Client (`bench/HubLoad`, the official .NET client) and")
+print("`bench/peers/signalr-node` (Node, raw WebSockets, the same client runtime and per-message work as the socket.io peer's")
+print("client). Peer: `bench/peers/socketio` (node server and socket.io-client). With 2 instances, clients are spread over both")
+print("and events are published on the first (Redis pub/sub; socket.io's redis-adapter).")
 print()
 print("Server CPU per delivery is each server's own CPU time during the publish phase (connection set-up excluded) divided by")
 print("deliveries: it compares the servers independently of the load generators, which share the same cores.")
 print()
-print("| N | M | rate | instances | ours deliveries/s | ours p50 ms | ours p99 ms | ours lost | ours server CPU us/delivery | socket.io deliveries/s | socket.io p50 ms | socket.io p99 ms | socket.io lost | socket.io server CPU us/delivery | ours/socket.io throughput |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| N | M | rate | instances | ours (.NET client) deliveries/s | p50 / p99 ms | lost | ours (node client) deliveries/s | p50 / p99 ms | lost | ours server CPU us/delivery | socket.io deliveries/s | p50 / p99 ms | lost | socket.io server CPU us/delivery | ours/socket.io (node clients) | ours/socket.io server CPU |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 def f(r, k):
     if not r or r.get(k) is None: return "n/a"
     v = r[k]
     return f"{v:,.0f}" if k == "deliveriesPerSec" else (f"{v:.2f}" if isinstance(v, float) else str(v))
+def lat(r): return "n/a" if not r else f'{f(r,"p50Ms")} / {f(r,"p99Ms")}'
+def ratio(a, b, k, invert=False):
+    if not a or not b or not a.get(k) or not b.get(k): return None
+    return (b[k] / a[k]) if invert else (a[k] / b[k])
 targets = {}
 for row in rows:
-    o, p = row["ours"], row["peer"]
-    base = o or p
+    o, p, n = row["ours"], row["peer"], row.get("node")
+    base = o or n or p
     if not base: continue
-    ratio = (o["deliveriesPerSec"] / p["deliveriesPerSec"]) if o and p and p["deliveriesPerSec"] else None
+    tput = ratio(n, p, "deliveriesPerSec")
+    cpu = ratio(n or o, p, "serverCpuUsPerDelivery", invert=True)
     rate = "flood" if base["rate"] == 0 else f'{base["rate"]:g}/s'
-    print(f'| {base["clients"]} | {base["events"]} | {rate} | {base["instances"]} | {f(o,"deliveriesPerSec")} | {f(o,"p50Ms")} | {f(o,"p99Ms")} | {f(o,"lost")} | {f(o,"serverCpuUsPerDelivery")} | {f(p,"deliveriesPerSec")} | {f(p,"p50Ms")} | {f(p,"p99Ms")} | {f(p,"lost")} | {f(p,"serverCpuUsPerDelivery")} | {"n/a" if ratio is None else f"{ratio:.2f}x"} |')
+    print(f'| {base["clients"]} | {base["events"]} | {rate} | {base["instances"]} | {f(o,"deliveriesPerSec")} | {lat(o)} | {f(o,"lost")} | {f(n,"deliveriesPerSec")} | {lat(n)} | {f(n,"lost")} | {f(n or o,"serverCpuUsPerDelivery")} | {f(p,"deliveriesPerSec")} | {lat(p)} | {f(p,"lost")} | {f(p,"serverCpuUsPerDelivery")} | {"n/a" if tput is None else f"{tput:.2f}x"} | {"n/a" if cpu is None else f"{cpu:.2f}x"} |')
     if base["clients"] == 200 and base["instances"] == 1:
-        targets["flood" if base["rate"] == 0 else "paced"] = (o, p, ratio)
+        targets["flood" if base["rate"] == 0 else "paced"] = (o, p, n, tput, cpu)
 print()
 flood = targets.get("flood"); paced = targets.get("paced")
-if flood and flood[2] is not None:
-    print(f'- Target "hub deliveries/s >= 3x the socket.io peer at N = 200": {flood[2]:.2f}x: **{"met" if flood[2] >= 3 else "not met"}**.')
-if paced and paced[0]:
-    print(f'- Target "paced p99 <= 10 ms at N = 200": {paced[0]["p99Ms"]} ms: **{"met" if paced[0]["p99Ms"] <= 10 else "not met"}**.')
+if flood:
+    o, p, n, tput, cpu = flood
+    dotnet = ratio(o, p, "deliveriesPerSec")
+    parts = []
+    if tput is not None: parts.append(f"{tput:.2f}x end to end with the same (node) client runtime")
+    if dotnet is not None: parts.append(f"{dotnet:.2f}x with the .NET client")
+    if cpu is not None: parts.append(f"{cpu:.2f}x less server CPU per delivery")
+    met = tput is not None and tput >= 3
+    print(f'- Target "hub deliveries/s >= 3x the socket.io peer at N = 200": {"; ".join(parts)}: **{"met" if met else "not met"}** (judged on the end-to-end node-client ratio).')
+if paced:
+    o, p, n, _, _ = paced
+    for label, r in (("node client", n), (".NET client", o)):
+        if r and r.get("p99Ms") is not None:
+            print(f'- Target "paced p99 <= 10 ms at N = 200" ({label}): {r["p99Ms"]} ms: **{"met" if r["p99Ms"] <= 10 else "not met"}**.')
 print()
 PY
 
