@@ -84,5 +84,16 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         var home = page.Locator("#shell-placements tr", new() { Has = page.Locator("[data-here='home.nav.home']") });
         await Assertions.Expect(home).ToContainTextAsync("shell-layout:primary-menu");
         await Assertions.Expect(page.Locator("[data-here='home.nav.home']")).ToHaveTextAsync("no");
+
+        // Anyone else: a signed-in non-operator gets 403, a visitor is sent to sign in, and the developer
+        // route does not exist outside Development.
+        var other = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(other, "Nils");
+        Assert.Equal(403, (await other.GotoAsync("/console/shell"))!.Status);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.BaseUrl };
+        var visitor = await http.GetAsync("/console/shell");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, visitor.StatusCode);
+        Assert.Contains("/Account/Login", visitor.Headers.Location!.ToString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/_shell")).StatusCode);
     }
 }
