@@ -20,6 +20,9 @@ public sealed class TestRedis : IAsyncDisposable
         return redis;
     }
 
+    /// <summary>A free port for a redis-server that is not running yet: start it with <see cref="StartAgainAsync"/>.</summary>
+    public static TestRedis Reserve() => new(AppProcess.FreePort());
+
     public async Task StartAgainAsync()
     {
         var start = new ProcessStartInfo(TestEnvironment.RedisServer)

@@ -43,4 +43,24 @@ public sealed class WorkspaceDirectory(IDbContextFactory<AppDbContext> dbFactory
         return await db.WorkspaceMemberships.Where(m => m.UserId == userId && !m.User!.IsDisabled)
             .Select(m => m.WorkspaceId).ToListAsync(ct);
     }
+
+    /// <summary>The workspace ids of each of <paramref name="userIds"/> that exists and is not disabled (users absent
+    /// from the answer are disabled or gone). For re-resolving many realtime audiences at once: a few queries per
+    /// batch of users, not one per user.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Guid>>> MembershipsOfActiveUsersAsync(
+        IReadOnlyCollection<string> userIds, CancellationToken ct = default)
+    {
+        const int batchSize = 500; // keeps the IN (...) list well inside any provider's parameter limit
+        var result = new Dictionary<string, IReadOnlyList<Guid>>(StringComparer.Ordinal);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var batch in userIds.Distinct().Chunk(batchSize))
+        {
+            var active = await db.Users.Where(u => batch.Contains(u.Id) && !u.IsDisabled).Select(u => u.Id).ToListAsync(ct);
+            var memberships = await db.WorkspaceMemberships.Where(m => active.Contains(m.UserId))
+                .Select(m => new { m.UserId, m.WorkspaceId }).ToListAsync(ct);
+            var byUser = memberships.ToLookup(m => m.UserId, m => m.WorkspaceId);
+            foreach (var userId in active) result[userId] = byUser[userId].ToList();
+        }
+        return result;
+    }
 }

@@ -34,8 +34,9 @@ public sealed class RealtimeEventContext
     /// <summary>True when this circuit caused the event (its origin id): the change is already on screen.</summary>
     public bool IsOwnEcho { get; }
 
-    /// <summary>For <see cref="MissedEvent"/>: how many events this circuit dropped because it fell behind.
-    /// Every subscription receives it, whatever its filter, so it can reload.</summary>
+    /// <summary>For <see cref="MissedEvent"/>: how many events this circuit dropped because it fell behind; 0 when
+    /// the number is unknown (events from other instances lost during a Redis outage). Every subscription receives
+    /// it, whatever its filter, so it can reload.</summary>
     public long Missed { get; }
 
     public bool IsMissed => Event == MissedEvent;

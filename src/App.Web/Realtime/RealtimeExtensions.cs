@@ -61,6 +61,8 @@ public static class RealtimeExtensions
             services.AddSingleton<RedisRealtimeRelay>();
             services.AddSingleton<IRealtimeRelay>(sp => sp.GetRequiredService<RedisRealtimeRelay>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisRealtimeRelay>());
+            services.AddSingleton<AudienceResync>();
+            services.AddHostedService(sp => sp.GetRequiredService<AudienceResync>());
             services.AddSingleton<ISseTokenNonces, RedisSseTokenNonces>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.DependencyTag]);
             // SignalR's Redis backplane for the realtime hub only (same connection, prefixed channels), so IHubContext

@@ -64,6 +64,18 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
         metrics.OnOverflow();
     }
 
+    /// <summary>Tells every subscription, in order after what is already queued, that events may have been missed
+    /// for a reason other than this queue (e.g. a Redis outage hid other instances' events), so it can reload.</summary>
+    public void NotifyMissed()
+    {
+        if (Volatile.Read(ref subscriptions).Length == 0) return;
+        // A full queue already ends in a missed notice once it drains; counting one more makes sure of it.
+        if (!queue.Writer.TryWrite(MissedMarker)) Interlocked.Increment(ref missed);
+    }
+
+    // Queued by NotifyMissed; never delivered as an event.
+    private static readonly RealtimeEnvelope MissedMarker = new() { Event = RealtimeEventContext.MissedEvent };
+
     private async Task PumpAsync()
     {
         var reader = queue.Reader;
@@ -72,6 +84,11 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
             long delivered = 0;
             while (reader.TryRead(out var envelope))
             {
+                if (ReferenceEquals(envelope, MissedMarker))
+                {
+                    delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
+                    continue;
+                }
                 if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
                 delivered += await DispatchAsync(new RealtimeEventContext(envelope, envelope.OriginId == OriginId), missedNotice: false);
             }

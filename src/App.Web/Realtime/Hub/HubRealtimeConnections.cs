@@ -40,10 +40,10 @@ public sealed class HubRealtimeConnections(
         }
         var connection = new Connection(this, context, hubConnection, userId);
         open[context.ConnectionId] = connection;
+        // Register first, then resolve memberships: a membership event arriving in between still finds us (and a
+        // removal it carries wins over the list resolved here).
         audience.Register(connection, userId, []);
-        var memberships = await workspaces.MembershipIdsAsync(userId);
-        audience.AddWorkspaces(connection, memberships);
-        connection.Scopes = [EventScope.Global.Key, EventScope.User(userId).Key, .. memberships.Select(w => EventScope.Workspace(w).Key)];
+        audience.AddWorkspaces(connection, await workspaces.MembershipIdsAsync(userId));
     }
 
     public async Task CloseAsync(string connectionId)
@@ -53,8 +53,9 @@ public sealed class HubRealtimeConnections(
         await connection.StopAsync();
     }
 
+    /// <summary>The scopes the connection receives now (membership changes since it connected included).</summary>
     public IReadOnlyList<string> ScopesOf(string connectionId) =>
-        open.TryGetValue(connectionId, out var connection) ? connection.Scopes : [];
+        open.TryGetValue(connectionId, out var connection) ? audience.ScopeKeysOf(connection) : [];
 
     /// <summary>
     /// One hub connection in the audience. A message is written straight to the connection on the publishing thread
@@ -72,7 +73,6 @@ public sealed class HubRealtimeConnections(
         private bool stopped;
 
         public string ConnectionId => context.ConnectionId;
-        public IReadOnlyList<string> Scopes { get; set; } = [];
 
         public void Deliver(RealtimeEnvelope envelope)
         {

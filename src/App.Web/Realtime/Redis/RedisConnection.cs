@@ -30,6 +30,10 @@ public sealed class RedisConnection : IAsyncDisposable
         multiplexer = new(() => ConnectAsync(options));
     }
 
+    /// <summary>Raised once when Redis is reachable again after an outage (on a Redis thread: hand work off).
+    /// Events from other instances sent during the outage are lost; see <see cref="AudienceResync"/>.</summary>
+    public event Action? Restored;
+
     public string Prefix { get; }
     public string Address { get; }
 
@@ -47,8 +51,9 @@ public sealed class RedisConnection : IAsyncDisposable
         connection.ConnectionFailed += (_, e) => ReportDown(e.Exception?.Message ?? e.FailureType.ToString());
         connection.ConnectionRestored += (_, _) =>
         {
-            if (Interlocked.Exchange(ref reportedDown, 0) == 1)
-                logger.LogWarning("Redis at {Address} is reachable again: cross-instance realtime delivery resumed", Address);
+            if (Interlocked.Exchange(ref reportedDown, 0) != 1) return;
+            logger.LogWarning("Redis at {Address} is reachable again: cross-instance realtime delivery resumed", Address);
+            Restored?.Invoke();
         };
         if (!connection.IsConnected) ReportDown("not reachable at start-up");
         else logger.LogInformation("Realtime fan-out through Redis at {Address} (prefix {Prefix})", Address, Prefix);

@@ -20,6 +20,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
     private RedisChannel channel;
     private Task? sender;
     private Task? subscriber;
+    private Action<RedisChannel, RedisValue>? onMessage;
 
     public event Action<RealtimeEnvelope>? Received;
 
@@ -42,19 +43,39 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
 
     private async Task SubscribeUntilDoneAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        // One handler instance for every attempt: StackExchange.Redis registers the handler before the SUBSCRIBE
+        // that may fail, keeps it, and re-subscribes it on reconnect; so a failed attempt's registration is undone
+        // before the next one, or each event would be routed once per failed attempt.
+        Action<RedisChannel, RedisValue> handler = onMessage ??= (_, message) => OnMessage(message);
+        for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)
         {
+            ISubscriber? subscriber = null;
             try
             {
-                var connection = await redis.GetAsync();
-                await connection.GetSubscriber().SubscribeAsync(channel, (_, message) => OnMessage(message));
+                subscriber = (await redis.GetAsync()).GetSubscriber();
+                await subscriber.SubscribeAsync(channel, handler);
                 return;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 redis.ReportDown("subscribe: " + ex.GetType().Name);
+                logger.LogDebug("Subscribing to realtime events on Redis failed (attempt {Attempt}); retrying in {Delay}", attempt, RetryEvery);
+                Unregister(subscriber, handler);
                 try { await Task.Delay(RetryEvery, stopping.Token); } catch (OperationCanceledException) { return; }
             }
+        }
+    }
+
+    private void Unregister(ISubscriber? subscriber, Action<RedisChannel, RedisValue> handler)
+    {
+        try
+        {
+            // Removes the handler locally; the UNSUBSCRIBE (only sent if the server had confirmed) need not land.
+            subscriber?.Unsubscribe(channel, handler, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogDebug(ex, "Undoing a failed Redis subscription attempt");
         }
     }
 
