@@ -44,7 +44,8 @@ internal interface IFanoutTarget : IAsyncDisposable
 {
     Probe[] Probes { get; }
 
-    /// <summary>The sequence number the next published event will carry (event i carries it + i).</summary>
+    /// <summary>The event number the next published event will carry (event i carries it + i); for the app, the
+    /// counter part of the sequence (sequence / RealtimeSequence.Slots).</summary>
     long NextSequence { get; }
 
     /// <summary>Deliveries dropped because a subscriber's queue was full, since the target was built.</summary>

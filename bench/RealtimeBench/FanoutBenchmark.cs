@@ -34,7 +34,7 @@ internal static class FanoutBenchmark
             var connection = new RealtimeSubscriptions($"c{i}", $"o{i}", work => work(), harness.Metrics, NullLogger.Instance);
             connection.Subscribe("*", e =>
             {
-                latencies.Add(Clock.MicrosecondsSince(publishedAt[e.Sequence - firstSequence]));
+                latencies.Add(Clock.MicrosecondsSince(publishedAt[(e.Sequence - firstSequence) / RealtimeSequence.Slots]));
                 if (Interlocked.Increment(ref delivered) == expected) done.TrySetResult();
                 return Task.CompletedTask;
             });
@@ -47,7 +47,7 @@ internal static class FanoutBenchmark
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
-        firstSequence = harness.Sequence.Current + 1;
+        firstSequence = harness.Sequence.Upcoming; // one publisher: event i carries Upcoming + i * Slots
         for (var i = 0; i < events; i++)
         {
             if (i >= window)

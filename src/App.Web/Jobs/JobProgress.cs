@@ -36,5 +36,3 @@ public sealed class JobContext(Guid jobId, string ownerId, Func<int, string, Tas
 
 /// <summary>A finished job's downloadable output.</summary>
 public sealed record JobOutput(string FileName, string ContentType, byte[] Content);
-
-public sealed class JobQueueFullException() : Exception("The job queue is full: try again in a moment.");

@@ -24,6 +24,7 @@ public sealed class RealtimeBridge(
     private readonly AudienceRules rules = new(audience, loggerFactory.CreateLogger<AudienceRules>());
     private readonly object order = new();
     private IDisposable? subscription;
+    private int slotClashReported;
 
     /// <summary>Identifies this process in relayed events, so its own events coming back from Redis are ignored.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
@@ -36,6 +37,7 @@ public sealed class RealtimeBridge(
             return ValueTask.CompletedTask;
         });
         if (relay is not null) relay.Received += OnRelayed;
+        logger.LogInformation("Realtime instance {InstanceId} numbers events in slot {Slot}", InstanceId, sequence.InstanceSlot);
         return Task.CompletedTask;
     }
 
@@ -49,7 +51,8 @@ public sealed class RealtimeBridge(
     /// <summary>An event published by this instance.</summary>
     public RealtimeEnvelope PublishLocal(IRealtimeDomainEvent domainEvent)
     {
-        // Numbering and routing together, so every connection sees this instance's events in sequence order
+        // Numbering and routing together, so this instance's events are routed in sequence order and every
+        // connection and the SSE replay buffer see one arrival order
         // (SSE resume relies on it). Routing only enqueues, so the lock is held briefly.
         lock (order)
         {
@@ -64,6 +67,10 @@ public sealed class RealtimeBridge(
     private void OnRelayed(RealtimeEnvelope envelope)
     {
         if (envelope.Instance == InstanceId) return;
+        // Slots are drawn at random: two instances sharing one could hand out the same id (rare; visible here).
+        if (RealtimeSequence.SlotOf(envelope.Sequence) == sequence.InstanceSlot && Interlocked.Exchange(ref slotClashReported, 1) == 0)
+            logger.LogWarning("Instance {Other} numbers events in this instance's slot {Slot}: SSE ids may repeat; restart one of them",
+                envelope.Instance, sequence.InstanceSlot);
         lock (order)
         {
             sequence.Observe(envelope.Sequence);

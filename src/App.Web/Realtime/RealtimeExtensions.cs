@@ -44,10 +44,8 @@ public static class RealtimeExtensions
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, RealtimeBearerHandler.SchemeName)
             .RequireAuthenticatedUser());
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 16 * 1024);
-        // SSE tokens travel in the query string (EventSource cannot send headers); the request-line log would carry
-        // them, so it stays at Warning whatever the configuration says. Registered after configuration: it wins.
-        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning));
+        // Tokens travel in URLs: the request-line log stays at Warning whatever the configuration says.
+        services.HoldRequestLinesAtWarning();
 
         if (settings.RealtimeRedisUrl is null)
         {

@@ -12,9 +12,9 @@ namespace App.Web.Realtime.Sse;
 
 /// <summary>
 /// <c>GET /api/realtime/events?token=...[&amp;event=...]</c>: the user's scoped events as <c>text/event-stream</c>.
-/// <c>id:</c> is the event sequence; <c>Last-Event-ID</c> (header, or <c>lastEventId</c> query) resumes from the
-/// replay buffer, or sends <c>event: reset</c> when that is no longer possible (also sent when this stream fell
-/// behind and dropped events). A comment line every heartbeat interval keeps proxies from closing it.
+/// <c>id:</c> is the event sequence (unique across instances); <c>Last-Event-ID</c> (header, or <c>lastEventId</c>
+/// query) resumes with the events that arrived after that one (<see cref="SseReplayBuffer"/>), or sends
+/// <c>event: reset</c> when that is no longer possible (also sent when this stream fell behind and dropped events). A comment line every heartbeat interval keeps proxies from closing it.
 /// </summary>
 public static class SseEndpoint
 {
@@ -53,10 +53,9 @@ public static class SseEndpoint
 
         // 2. Join the audience before reading the replay buffer, so nothing falls between the two.
         var connection = new SseConnection(metrics);
-        var memberships = await workspaces.MembershipIdsAsync(user.Id);
-        audience.Register(connection, user.Id, memberships);
         try
         {
+            var scopes = await SseAudienceJoin.JoinAsync(audience, connection, user.Id, () => workspaces.MembershipIdsAsync(user.Id, http.RequestAborted));
             http.Response.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -64,14 +63,17 @@ public static class SseEndpoint
             var ct = http.RequestAborted;
             await http.Response.StartAsync(ct);
 
-            var sent = new HashSet<long>();
+            // Replayed events routed after the connection joined also come live: skip those, and only those.
+            var replayed = new HashSet<EventKey>();
             if (!string.IsNullOrEmpty(lastEventIdText))
             {
-                string[] scopes = [EventScope.Global.Key, EventScope.User(user.Id).Key, .. memberships.Select(w => EventScope.Workspace(w).Key)];
                 var (reset, missed) = lastEventId is { } after ? replay.After(scopes, after) : (true, []);
                 if (reset) await WriteResetAsync(body, "resume", ct);
                 foreach (var envelope in missed)
-                    if (Wanted(envelope, eventFilter) && sent.Add(envelope.Sequence)) await WriteAsync(body, envelope, ct);
+                {
+                    replayed.Add(EventKey.Of(envelope));
+                    if (Wanted(envelope, eventFilter)) await WriteAsync(body, envelope, ct);
+                }
             }
             await body.FlushAsync(ct);
 
@@ -95,9 +97,11 @@ public static class SseEndpoint
                 if (!ready) break;
                 if (connection.TakeMissed() > 0) await WriteResetAsync(body, "overflow", ct);
                 while (connection.Reader.TryRead(out var envelope))
-                    if (Wanted(envelope, eventFilter) && sent.Add(envelope.Sequence)) await WriteAsync(body, envelope, ct);
+                {
+                    if (replayed.Count > 0 && replayed.Remove(EventKey.Of(envelope))) continue;
+                    if (Wanted(envelope, eventFilter)) await WriteAsync(body, envelope, ct);
+                }
                 await body.FlushAsync(ct);
-                if (sent.Count > 10_000) sent.Clear(); // only needed to skip replay/live overlap at the start
             }
         }
         catch (OperationCanceledException)
@@ -112,6 +116,12 @@ public static class SseEndpoint
         {
             audience.Unregister(connection);
         }
+    }
+
+    /// <summary>One event, whichever instance published it (ids are unique per slot; the instance guards a slot clash).</summary>
+    private readonly record struct EventKey(string? Instance, long Sequence)
+    {
+        public static EventKey Of(RealtimeEnvelope envelope) => new(envelope.Instance, envelope.Sequence);
     }
 
     private static bool Wanted(RealtimeEnvelope envelope, string eventFilter) => eventFilter.Length == 0 || envelope.Event == eventFilter;

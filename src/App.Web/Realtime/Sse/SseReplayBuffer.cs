@@ -2,11 +2,15 @@ namespace App.Web.Realtime.Sse;
 
 /// <summary>
 /// The recent events of each scope, so an SSE client that reconnects with <c>Last-Event-ID</c> gets exactly what it
-/// missed. Bounded: <see cref="PerScope"/> events per scope, <see cref="MaxScopes"/> scopes (least recently written
-/// dropped first). When what a client missed is no longer here (too old, or from before this process started), the
-/// answer is "reset": the client reloads instead of silently missing events.
+/// missed. Resume is by arrival position, not by comparing ids: ids are unique across instances but events from
+/// different instances arrive in no numeric order, so "ids greater than N" would skip or repeat events. Every routed
+/// event gets a local, strictly increasing arrival index (the bridge feeds this buffer under its ordering lock);
+/// <see cref="After"/> finds where the client's last event arrived and returns what arrived after it.
+/// Bounded: <see cref="PerScope"/> events per scope, <see cref="MaxScopes"/> scopes (least recently written dropped
+/// first). When what a client missed is no longer here (evicted, or its last id is from before this process
+/// started or unknown), the answer is "reset": the client reloads instead of silently missing events.
 /// </summary>
-public sealed class SseReplayBuffer(RealtimeSequence sequence) : IRealtimeSink
+public sealed class SseReplayBuffer : IRealtimeSink
 {
     public const int PerScope = 256;
     public const int MaxScopes = 10_000;
@@ -14,8 +18,11 @@ public sealed class SseReplayBuffer(RealtimeSequence sequence) : IRealtimeSink
     private readonly object gate = new();
     private readonly Dictionary<string, ScopeRing> rings = new(StringComparer.Ordinal);
     private readonly LinkedList<string> recency = new();
-    // Events at or below this number may have existed and are not all here (process start, evicted scopes).
-    private long floor = sequence.Current;
+    // Where each event still held arrived; bounded by the rings (an entry leaves with its event).
+    private readonly Dictionary<long, long> arrivalOfId = new();
+    private long arrivals;
+    // Events that arrived at or before this index may have been dropped with a whole scope.
+    private long evictedThrough;
 
     public void Publish(RealtimeEnvelope envelope, bool fromThisInstance)
     {
@@ -25,14 +32,8 @@ public sealed class SseReplayBuffer(RealtimeSequence sequence) : IRealtimeSink
             var key = envelope.ScopeKey;
             if (!rings.TryGetValue(key, out var ring))
             {
-                if (rings.Count >= MaxScopes)
-                {
-                    var oldest = recency.First!.Value;
-                    recency.RemoveFirst();
-                    floor = Math.Max(floor, rings[oldest].Newest);
-                    rings.Remove(oldest);
-                }
-                ring = new ScopeRing(recency.AddLast(key), floor);
+                if (rings.Count >= MaxScopes) EvictLeastRecentScope();
+                ring = new ScopeRing(recency.AddLast(key), evictedThrough);
                 rings[key] = ring;
             }
             else
@@ -40,47 +41,77 @@ public sealed class SseReplayBuffer(RealtimeSequence sequence) : IRealtimeSink
                 recency.Remove(ring.Node);
                 recency.AddLast(ring.Node);
             }
-            ring.Add(envelope);
+            var arrived = new Arrived(++arrivals, envelope);
+            if (ring.Add(arrived) is { } dropped) Forget(dropped);
+            arrivalOfId[envelope.Sequence] = arrived.Index;
         }
     }
 
-    /// <summary>Events in <paramref name="scopeKeys"/> after <paramref name="lastEventId"/>, in sequence order; or
-    /// <c>Reset = true</c> when some of them are no longer known.</summary>
+    /// <summary>Events in <paramref name="scopeKeys"/> that arrived after the event <paramref name="lastEventId"/>, in
+    /// arrival order; or <c>Reset = true</c> when that event is unknown here or some of those events were dropped.</summary>
     public (bool Reset, IReadOnlyList<RealtimeEnvelope> Events) After(IEnumerable<string> scopeKeys, long lastEventId)
     {
-        var result = new List<RealtimeEnvelope>();
+        var result = new List<Arrived>();
         lock (gate)
         {
+            if (!arrivalOfId.TryGetValue(lastEventId, out var after)) return (true, []);
             foreach (var key in scopeKeys.Distinct())
             {
                 if (!rings.TryGetValue(key, out var ring))
                 {
-                    if (lastEventId < floor) return (true, []);
+                    if (after < evictedThrough) return (true, []);
                     continue;
                 }
-                if (lastEventId < ring.Watermark) return (true, []);
-                result.AddRange(ring.After(lastEventId));
+                if (after < ring.DroppedThrough) return (true, []);
+                result.AddRange(ring.After(after));
             }
         }
-        result.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        return (false, result);
+        result.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return (false, result.ConvertAll(a => a.Envelope));
     }
 
-    private sealed class ScopeRing(LinkedListNode<string> node, long watermark)
+    private void EvictLeastRecentScope()
     {
-        private readonly Queue<RealtimeEnvelope> events = new(PerScope);
-        public LinkedListNode<string> Node { get; } = node;
-        /// <summary>Events of this scope at or below this number were dropped.</summary>
-        public long Watermark { get; private set; } = watermark;
-        public long Newest { get; private set; } = watermark;
+        var oldest = recency.First!.Value;
+        recency.RemoveFirst();
+        var ring = rings[oldest];
+        rings.Remove(oldest);
+        evictedThrough = Math.Max(evictedThrough, ring.Newest);
+        foreach (var arrived in ring.Events) Forget(arrived);
+    }
 
-        public void Add(RealtimeEnvelope envelope)
+    private void Forget(Arrived arrived)
+    {
+        // Only if the id still points at this arrival (an id seen twice keeps its latest arrival).
+        if (arrivalOfId.TryGetValue(arrived.Envelope.Sequence, out var index) && index == arrived.Index)
+            arrivalOfId.Remove(arrived.Envelope.Sequence);
+    }
+
+    private readonly record struct Arrived(long Index, RealtimeEnvelope Envelope);
+
+    private sealed class ScopeRing(LinkedListNode<string> node, long droppedThrough)
+    {
+        private readonly Queue<Arrived> events = new(PerScope);
+        public LinkedListNode<string> Node { get; } = node;
+        /// <summary>Events of this scope that arrived at or before this index may have been dropped.</summary>
+        public long DroppedThrough { get; private set; } = droppedThrough;
+        public long Newest { get; private set; } = droppedThrough;
+        public IEnumerable<Arrived> Events => events;
+
+        /// <summary>Adds an event; returns the one that made room, if any.</summary>
+        public Arrived? Add(Arrived arrived)
         {
-            if (events.Count == PerScope) Watermark = events.Dequeue().Sequence;
-            events.Enqueue(envelope);
-            Newest = Math.Max(Newest, envelope.Sequence);
+            Arrived? dropped = null;
+            if (events.Count == PerScope)
+            {
+                dropped = events.Dequeue();
+                DroppedThrough = dropped.Value.Index;
+            }
+            events.Enqueue(arrived);
+            Newest = arrived.Index;
+            return dropped;
         }
 
-        public IEnumerable<RealtimeEnvelope> After(long sequence) => events.Where(e => e.Sequence > sequence);
+        public IEnumerable<Arrived> After(long index) => events.Where(e => e.Index > index);
     }
 }

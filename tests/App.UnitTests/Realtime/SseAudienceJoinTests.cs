@@ -1,0 +1,31 @@
+using App.Domain.Events;
+using App.Web.Realtime.Sse;
+
+namespace App.UnitTests.Realtime;
+
+/// <summary>An SSE stream joins the audience before its memberships are read, so a change routed meanwhile counts.</summary>
+public sealed class SseAudienceJoinTests
+{
+    [Fact]
+    public async Task A_membership_added_while_the_memberships_are_read_still_delivers_that_workspace()
+    {
+        await using var harness = new RealtimeHarness();
+        var connection = new RecordingConnection("sse-test");
+        var existing = Guid.NewGuid();
+        var joined = Guid.NewGuid();
+
+        var scopes = await SseAudienceJoin.JoinAsync(harness.Audience, connection, "user-1", () =>
+        {
+            // The query read the database before the new membership committed; its change event is routed now.
+            IReadOnlyList<Guid> read = [existing];
+            harness.Audience.AddMembership("user-1", joined);
+            return Task.FromResult(read);
+        });
+        await harness.PublishAsync("tests.sse.event", EventScope.Workspace(joined), new { n = 1 });
+        await harness.PublishAsync("tests.sse.event", EventScope.Workspace(existing), new { n = 2 });
+        await harness.PublishAsync("tests.sse.event", EventScope.Workspace(Guid.NewGuid()), new { n = 3 });
+
+        Assert.Equal([EventScope.Workspace(joined).Key, EventScope.Workspace(existing).Key], connection.Received.Select(e => e.ScopeKey));
+        Assert.Equal([EventScope.Global.Key, EventScope.User("user-1").Key, EventScope.Workspace(existing).Key], scopes);
+    }
+}
