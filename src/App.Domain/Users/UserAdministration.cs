@@ -46,9 +46,15 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
             if (disabled && operators.IsConfigured(user.Email))
                 throw new DomainValidationException("UserId", "This user is an operator through OPERATOR_EMAILS and cannot be disabled; remove the address from OPERATOR_EMAILS first.");
             user.IsDisabled = disabled;
-            // Lockout keeps Identity's own sign-in checks closed as well.
+            // IsDisabled closes sign-in (the web host's sign-in manager checks it). Lockout stays what it is for
+            // failed sign-ins, so a disabled account's password is as hard to guess as anyone's; re-enabling
+            // starts from a clean slate.
             user.LockoutEnabled = true;
-            user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+            if (!disabled)
+            {
+                user.LockoutEnd = null;
+                user.AccessFailedCount = 0;
+            }
             // Invalidates every cookie and circuit of the user at their next request or revalidation.
             if (disabled) user.SecurityStamp = Guid.NewGuid().ToString("N");
         });
