@@ -58,6 +58,34 @@ public sealed class AccountLifecycleTests(BrowserFixture browser) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Changing_the_display_name_shows_it_in_the_user_menu()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var frank = await UserFlows.RegisterAsync(page, "Frank Profile");
+        await Assertions.Expect(page.Locator("#user-menu-button")).ToHaveTextAsync("Frank Profile");
+
+        await page.GotoAsync("/Account/Manage");
+        await Assertions.Expect(page.Locator("#profile-email")).ToHaveTextAsync(frank.Email);
+        await Assertions.Expect(page.Locator("#profile-name")).ToHaveValueAsync("Frank Profile");
+        // An over-long name is refused next to the field and changes nothing.
+        await page.Locator("#profile-name").FillAsync(new string('f', 101));
+        await page.Locator("#profile-submit").ClickAsync();
+        await Assertions.Expect(page.Locator(".validation-message")).ToContainTextAsync("100");
+        await page.Locator("#profile-name").FillAsync("  Frank Renamed  ");
+        await page.Locator("#profile-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#account-success")).ToContainTextAsync("profile was saved");
+
+        // The new name is in the menu on the next page, and stays after signing in again.
+        await page.GotoInteractiveAsync($"/w/{frank.Slug}");
+        await Assertions.Expect(page.Locator("#user-menu-button")).ToHaveTextAsync("Frank Renamed");
+        await page.GotoAsync("/Account/Manage");
+        await page.Locator("#sign-out-form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/$"));
+        await UserFlows.SignInAsync(page, frank);
+        await Assertions.Expect(page.Locator("#user-menu-button")).ToHaveTextAsync("Frank Renamed");
+    }
+
+    [Fact]
     public async Task Repeated_failed_sign_ins_lock_the_account_and_forged_posts_are_refused()
     {
         var page = await browser.NewPageAsync(app.BaseUrl);

@@ -70,7 +70,12 @@ public sealed class AccountsTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Contains("/Account/Login", pageB.Url);
         Assert.Equal(200, next!.Status);
 
-        // B cannot sign back in; the audit log recorded the action.
+        // A wrong password on the disabled account reads like any wrong password (no "disabled" oracle) ...
+        await pageB.Locator("#login-email").FillAsync(bob.Email);
+        await pageB.Locator("#login-password").FillAsync("Wrong-passw0rd");
+        await pageB.Locator("#login-submit").ClickAsync();
+        await Assertions.Expect(pageB.Locator("#account-error")).ToHaveTextAsync("Invalid email or password.");
+        // ... B, with the right password, learns it is disabled and cannot sign back in; the audit log recorded it.
         await pageB.Locator("#login-email").FillAsync(bob.Email);
         await pageB.Locator("#login-password").FillAsync(bob.Password);
         await pageB.Locator("#login-submit").ClickAsync();

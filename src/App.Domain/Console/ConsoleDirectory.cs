@@ -22,11 +22,12 @@ public sealed class ConsoleDirectory(IDbContextFactory<AppDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await operators.RequireOperatorAsync(db, actor, ct);
-        var users = await db.Users.AsNoTracking().Select(u => new { u.Email, u.IsOperator, u.IsDisabled }).ToListAsync(ct);
+        // Counted by the database: the console's front page must not load every account.
+        var users = db.Users.AsNoTracking();
         return new ConsoleCounts(
-            users.Count,
-            users.Count(u => u.IsDisabled),
-            users.Count(u => !u.IsDisabled && (u.IsOperator || operators.IsConfigured(u.Email))),
+            await users.CountAsync(ct),
+            await users.CountAsync(u => u.IsDisabled, ct),
+            await operators.EnabledOperators(users).CountAsync(ct),
             await db.Workspaces.CountAsync(ct),
             await db.Projects.CountAsync(ct),
             await db.Projects.CountAsync(p => p.Status == ProjectStatus.Open, ct),

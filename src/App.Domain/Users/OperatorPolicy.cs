@@ -23,6 +23,14 @@ public sealed class OperatorPolicy
 
     public bool IsOperator(AppUser user) => !user.IsDisabled && (user.IsOperator || IsConfigured(user.Email));
 
+    /// <summary><see cref="IsOperator"/> as a query, so operators are counted by the database. The configured
+    /// emails are inlined (a short list from configuration), which both providers translate to IN (...).</summary>
+    public IQueryable<AppUser> EnabledOperators(IQueryable<AppUser> users)
+    {
+        var emails = configuredEmails.ToList();
+        return users.Where(u => !u.IsDisabled && (u.IsOperator || EF.Constant(emails).Contains(u.NormalizedEmail!)));
+    }
+
     public async Task<AppUser> RequireOperatorAsync(AppDbContext db, Actor actor, CancellationToken ct = default)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == actor.UserId, ct);

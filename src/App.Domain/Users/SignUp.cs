@@ -43,23 +43,49 @@ public sealed class PersonalSignUp(UserManager<AppUser> users, AppDbContext db, 
 
         var now = clock.GetUtcNow().UtcDateTime;
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await strategy.ExecuteAsync(() => TryCreateAsync(email, request.Password ?? "", displayName, now, ct));
+                if (result is not null) return result;
+            }
+            catch (Exception ex) when (DatabaseRaces.IsDeadlock(ex))
+            {
+                // The database rolled this attempt back whole (two first sign-ups at once): run it again.
+            }
+        }
+        return Fail("DisplayName", "Many people are signing up with this name right now. Try again in a moment.");
+    }
+
+    /// <summary>Two sign-ups that pass the checks above at the same moment can still collide on a unique index.
+    /// Each collision is retried (slug) or answered (email); a handful of attempts settles any realistic burst.</summary>
+    private const int MaxAttempts = 10;
+
+    /// <summary>One attempt in one transaction. Returns null when another sign-up took the slug first (the caller
+    /// tries again with the next free one); whatever fails, the transaction rolls back, so no user is left
+    /// without a workspace.</summary>
+    private async Task<SignUpResult?> TryCreateAsync(string email, string password, string displayName, DateTime now, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var userWritten = false;
+        try
+        {
             var user = new AppUser
             {
                 UserName = email,
                 Email = email,
                 DisplayName = displayName,
                 CreatedAt = now,
-                IsOperator = !operators.HasConfiguredEmails && !await db.Users.AnyAsync(ct),
+                IsOperator = await IsFirstUserAsync(ct),
             };
-            var created = await users.CreateAsync(user, request.Password ?? "");
+            var created = await users.CreateAsync(user, password);
             if (!created.Succeeded)
             {
                 await transaction.RollbackAsync(ct);
                 return new SignUpResult(null, null, created.Errors.Select(ToError).Distinct().ToList());
             }
+            userWritten = true;
 
             var workspace = new Workspace
             {
@@ -75,7 +101,33 @@ public sealed class PersonalSignUp(UserManager<AppUser> users, AppDbContext db, 
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return new SignUpResult(user, workspace.Slug, []);
-        });
+        }
+        catch (DbUpdateException ex) when (DatabaseRaces.IsUniqueViolation(ex))
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            // The user row can only clash on its user name (= the email: Identity's unique index); the workspace
+            // only on its slug, which a simultaneous sign-up just took.
+            return userWritten ? null : Fail("Email", DuplicateEmail);
+        }
+        catch
+        {
+            // The transaction rolls back when disposed; forget the rows this context still tracks as added.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>With no OPERATOR_EMAILS, the first account becomes the operator.</summary>
+    private async Task<bool> IsFirstUserAsync(CancellationToken ct)
+    {
+        if (operators.HasConfiguredEmails || await db.Users.AnyAsync(ct)) return false;
+        // SQLite: Microsoft.Data.Sqlite begins transactions with BEGIN IMMEDIATE, which already serialises sign-ups.
+        if (!db.Database.IsMySql()) return true;
+        // MariaDB (repeatable read): two simultaneous first sign-ups would both see an empty table. A locking read
+        // makes them wait for each other; one becomes a deadlock victim, runs again and then sees the other's row.
+        var count = await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS `Value` FROM `AspNetUsers` FOR UPDATE").ToListAsync(ct);
+        return count.Single() == 0;
     }
 
     private static SignUpResult Fail(string field, string message) => new(null, null, [new SignUpError(field, message)]);

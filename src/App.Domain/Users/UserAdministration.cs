@@ -43,10 +43,18 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
         ChangeAsync(actor, userId, disabled ? "user.disabled" : "user.enabled", ct, user =>
         {
             if (user.Id == actor.UserId) throw new DomainValidationException("UserId", "You cannot disable your own account.");
+            if (disabled && operators.IsConfigured(user.Email))
+                throw new DomainValidationException("UserId", "This user is an operator through OPERATOR_EMAILS and cannot be disabled; remove the address from OPERATOR_EMAILS first.");
             user.IsDisabled = disabled;
-            // Lockout keeps Identity's own sign-in checks closed as well.
+            // IsDisabled closes sign-in (the web host's sign-in manager checks it). Lockout stays what it is for
+            // failed sign-ins, so a disabled account's password is as hard to guess as anyone's; re-enabling
+            // starts from a clean slate.
             user.LockoutEnabled = true;
-            user.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+            if (!disabled)
+            {
+                user.LockoutEnd = null;
+                user.AccessFailedCount = 0;
+            }
             // Invalidates every cookie and circuit of the user at their next request or revalidation.
             if (disabled) user.SecurityStamp = Guid.NewGuid().ToString("N");
         });
@@ -64,9 +72,15 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
     private async Task<UserRow> ChangeAsync(Actor actor, string userId, string action, CancellationToken ct, Action<AppUser> change)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, actor.UserId, userId, ct);
         var operatorUser = await operators.RequireOperatorAsync(db, actor, ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("User not found.");
+        var wasOperator = operators.IsOperator(user);
         change(user);
+        if (wasOperator && !operators.IsOperator(user)
+            && !await operators.EnabledOperators(db.Users).AnyAsync(u => u.Id != user.Id, ct))
+            throw new DomainValidationException("UserId", "This is the last enabled operator; make someone else an operator first.");
         // Claims (operator) are rebuilt from the database on every request, so no sign-out is needed for them.
         user.ConcurrencyStamp = Guid.NewGuid().ToString();
         AuditLog.Record(db, clock, operatorUser, action, user.Email ?? user.Id, "");
@@ -78,7 +92,20 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
             Actor = actor,
         });
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return ToRow(user);
+    }
+
+    /// <summary>Serialises changes that involve the same accounts, so two operators removing each other at the
+    /// same moment cannot both succeed: the second waits, then finds it is no longer an operator. SQLite needs
+    /// nothing (BEGIN IMMEDIATE serialises writers); on MariaDB this locking read comes first in the
+    /// transaction, so the reads after it see what the other transaction committed.</summary>
+    private static async Task LockAsync(AppDbContext db, string actorId, string userId, CancellationToken ct)
+    {
+        if (!db.Database.IsMySql()) return;
+        await db.Database.SqlQuery<string>(
+                $"SELECT `Id` AS `Value` FROM `AspNetUsers` WHERE `Id` IN ({actorId}, {userId}) ORDER BY `Id` FOR UPDATE")
+            .ToListAsync(ct);
     }
 
     private UserRow ToRow(AppUser u) =>

@@ -33,6 +33,10 @@ public static class AuthExtensions
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.Events.OnRedirectToLogin = ctx => Challenge(ctx, StatusCodes.Status401Unauthorized);
+            // The stamp check below queries the database; static files do not need it (see StaticAssetRequests).
+            o.Events.OnValidatePrincipal = ctx => StaticAssetRequests.Is(ctx.HttpContext)
+                ? Task.CompletedTask
+                : SecurityStampValidator.ValidatePrincipalAsync(ctx);
             o.Events.OnRedirectToAccessDenied = ctx =>
             {
                 // A real 403 (rendered by the status page), never a redirect that hides it.
@@ -40,7 +44,8 @@ public static class AuthExtensions
                 return Task.CompletedTask;
             };
         });
-        // Check the security stamp on every request: a disabled or signed-out user's next request is refused.
+        // Check the security stamp on every request but static files: a disabled or signed-out user's next page,
+        // API or hub request is refused.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddIdentityCore<AppUser>(AccountRules.Configure)
             .AddEntityFrameworkStores<AppDbContext>()

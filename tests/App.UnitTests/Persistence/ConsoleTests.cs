@@ -85,4 +85,30 @@ public sealed class ConsoleTests
         var ping = Assert.Single(published);
         Assert.Equal(("demo.ping", "hello"), (ping.Event, ping.Payload.GetProperty("message").GetString()));
     }
+
+    [Theory, MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
+    public async Task Counts_show_users_disabled_users_and_enabled_operators_from_both_sources(string provider)
+    {
+        await using var own = new DatabaseFixture { OperatorEmails = ["root@example.test"] };
+        var services = await own.ServicesAsync(provider);
+        Actor root;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var signedUp = await scope.ServiceProvider.GetRequiredService<PersonalSignUp>()
+                .RegisterAsync(new SignUpRequest("Root@Example.test", Accounts.Password, "Root"));
+            root = new Actor(signedUp.User!.Id);
+        }
+        var granted = await Accounts.RegisterAsync(services, "Granted");
+        var disabled = await Accounts.RegisterAsync(services, "Disabled");
+        await Accounts.RegisterAsync(services, "Plain");
+        var users = services.GetRequiredService<UserAdministration>();
+        await users.SetOperatorAsync(root, granted.Actor.UserId, true);
+        await users.SetDisabledAsync(root, disabled.Actor.UserId, true);
+
+        var counts = await services.GetRequiredService<ConsoleDirectory>().CountsAsync(root);
+
+        Assert.Equal((4, 1, 2, 4), (counts.Users, counts.DisabledUsers, counts.Operators, counts.Workspaces));
+        Assert.Equal(2, counts.AuditEntries);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => services.GetRequiredService<ConsoleDirectory>().CountsAsync(disabled.Actor));
+    }
 }

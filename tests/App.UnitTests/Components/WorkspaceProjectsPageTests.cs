@@ -1,0 +1,97 @@
+using System.Security.Claims;
+using App.Domain.Common;
+using App.Domain.Console;
+using App.Domain.Events;
+using App.Domain.Projects;
+using App.Domain.Users;
+using App.Domain.Workspaces;
+using App.UnitTests.Infrastructure;
+using App.Web.Configuration;
+using App.Web.Jobs;
+using App.Web.Realtime;
+using App.Web.Workspaces;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace App.UnitTests.Components;
+
+/// <summary>The projects page when the user loses the workspace while it is open (removed, or disabled): the page
+/// says so instead of the circuit dying when a realtime "missed events" reload finds the door closed.</summary>
+public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudComponentTest, IClassFixture<DatabaseFixture>
+{
+    [Fact]
+    public async Task A_member_removed_meanwhile_sees_that_they_lost_the_workspace()
+    {
+        var (services, op, owner, member) = await SharedWorkspaceAsync();
+        var realtime = Arrange(services, member);
+        var cut = Context.Render<WorkspaceProjectsPage>(p => p.Add(x => x.Slug, owner.Slug));
+        cut.WaitForElement("#projects-table");
+
+        await using (var scope = services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IWorkspaceMembers>().RemoveAsync(op, owner.WorkspaceId, member.UserId);
+        await cut.InvokeAsync(() => realtime.RaiseAsync(RealtimeEventContext.MissedEvent));
+
+        cut.WaitForAssertion(() => Assert.Contains("no longer a member", cut.Find("#workspace-lost").TextContent));
+        Assert.Empty(cut.FindAll("#projects-table"));
+    }
+
+    [Fact]
+    public async Task A_member_disabled_meanwhile_is_sent_to_sign_in()
+    {
+        var (services, op, owner, member) = await SharedWorkspaceAsync();
+        var realtime = Arrange(services, member);
+        var cut = Context.Render<WorkspaceProjectsPage>(p => p.Add(x => x.Slug, owner.Slug));
+        cut.WaitForElement("#projects-table");
+
+        await services.GetRequiredService<UserAdministration>().SetDisabledAsync(op, member.UserId, true);
+        await cut.InvokeAsync(() => realtime.RaiseAsync(RealtimeEventContext.MissedEvent));
+
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        cut.WaitForAssertion(() => Assert.EndsWith("/Account/Login", navigation.Uri));
+        Assert.Contains("disabled", cut.Find("#workspace-lost").TextContent);
+    }
+
+    /// <summary>An operator, a workspace owner and a member of that workspace, in the SQLite database.</summary>
+    private async Task<(IServiceProvider Services, Actor Operator, (string Slug, Guid WorkspaceId) Owner, Actor Member)> SharedWorkspaceAsync()
+    {
+        var services = await fixture.ServicesAsync(DatabaseFixture.Sqlite);
+        var op = await Accounts.RegisterAsync(services, "Operator");
+        var owner = await Accounts.RegisterAsync(services, "Owner");
+        var member = await Accounts.RegisterAsync(services, "Member");
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var opUser = (await users.FindByIdAsync(op.Actor.UserId))!;
+            opUser.IsOperator = true;
+            await users.UpdateAsync(opUser);
+            var memberEmail = (await users.FindByIdAsync(member.Actor.UserId))!.Email!;
+            await scope.ServiceProvider.GetRequiredService<IWorkspaceMembers>()
+                .AddAsync(op.Actor, owner.WorkspaceId, memberEmail, WorkspaceRole.Member);
+        }
+        return (services, op.Actor, (owner.Slug, owner.WorkspaceId), member.Actor);
+    }
+
+    private FakeRealtime Arrange(IServiceProvider services, Actor member)
+    {
+        var realtime = new FakeRealtime();
+        var projects = services.GetRequiredService<ProjectService>();
+        var settings = AppConfiguration.Read(new ConfigurationBuilder().Build(),
+            new HostingEnvironment { ContentRootPath = Path.GetTempPath(), EnvironmentName = "Test" });
+        var runner = new JobRunner(services.GetRequiredService<IDomainEvents>(), new JobResults(TimeProvider.System), settings,
+            NullLogger<JobRunner>.Instance);
+        Context.Services.AddSingleton<IRealtimeEvents>(realtime);
+        Context.Services.AddSingleton(services.GetRequiredService<WorkspaceDirectory>());
+        Context.Services.AddSingleton(projects);
+        Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>()));
+        var auth = Context.AddAuthorization();
+        auth.SetAuthorized("member");
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, member.UserId));
+        Context.Render<MudBlazor.MudPopoverProvider>();
+        return realtime;
+    }
+}
