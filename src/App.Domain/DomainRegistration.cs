@@ -24,6 +24,7 @@ public static class DomainRegistration
         services.AddSingleton<ConsoleDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<DemoPings>();
+        services.AddSingleton<OperatorExports>();
         services.AddScoped<PersonalSignUp>();
         WorkspaceMembers.Register(services);
         return services;

@@ -82,8 +82,11 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         var localClient = await browser.NewPageAsync(instanceA.BaseUrl);
         await UserFlows.SignInAsync(localClient, bob);
         await localClient.GotoInteractiveAsync($"/w/{alice.Slug}/projects");
+        // A hub client connecting during the outage is accepted (the backplane cannot subscribe it) and gets local events.
+        await using var bobHubDuringOutage = await RealtimeClients.ConnectHubAsync(instanceA.BaseUrl, await RealtimeClients.AccessTokenAsync(instanceA.BaseUrl, bob));
         await ProjectFlows.CreateAsync(alicePage, "Local during outage");
         await Assertions.Expect(localClient.Locator(".project-name", new() { HasText = "Local during outage" })).ToBeVisibleAsync(new() { Timeout = 2000 });
+        await bobHubDuringOutage.WaitForAsync(e => e.GetProperty("payload").GetProperty("name").GetString() == "Local during outage");
 
         // Redis is back: both instances reconnect by themselves and cross-instance delivery resumes.
         await redis.StartAgainAsync();

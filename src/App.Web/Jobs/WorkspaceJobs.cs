@@ -7,7 +7,7 @@ namespace App.Web.Jobs;
 
 /// <summary>The jobs people can start: a member exports their workspace's projects; an operator recomputes
 /// statistics for every workspace. Both check access through the domain services, as pages do.</summary>
-public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, ConsoleDirectory console)
+public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, ConsoleDirectory console, OperatorExports exports)
 {
     /// <summary>Member job: the workspace's projects as CSV.</summary>
     public Task<Guid> ExportProjectsAsync(Actor actor, Guid workspaceId, string workspaceSlug) =>
@@ -45,6 +45,7 @@ public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, Con
                 }
                 await job.ReportAsync(5 + 90 * done / Math.Max(1, first.Total), $"Processed {done} of {first.Total} workspaces");
             }
+            await exports.RecordAsync(actor, "workspace-statistics", $"{done} workspaces", job.CancellationToken);
             return new JobOutput($"workspace-statistics-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv", "text/csv", Csv.Utf8(csv));
         });
 }

@@ -71,7 +71,8 @@ public static class RealtimeExtensions
                 o.ConnectionFactory = async _ => await redis.GetAsync();
             });
             services.AddSingleton<HubLifetimeManager<RealtimeHub>>(sp => new ConnectionCapturingLifetimeManager<RealtimeHub>(
-                ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<RealtimeHub>>(sp), sp.GetRequiredService<HubConnectionContexts>()));
+                ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<RealtimeHub>>(sp), sp.GetRequiredService<HubConnectionContexts>(),
+                sp.GetRequiredService<ILogger<ConnectionCapturingLifetimeManager<RealtimeHub>>>()));
         }
 
         services.AddComponentToken<ConnectionIndicator>("realtime.web.connection.indicator");

@@ -87,6 +87,23 @@ public sealed class ConsoleTests
     }
 
     [Theory, MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
+    public async Task Operator_exports_are_audited_and_refused_to_others(string provider)
+    {
+        await using var own = new DatabaseFixture();
+        var services = await own.ServicesAsync(provider);
+        var admin = await Accounts.RegisterAsync(services, "Admin");
+        var plain = await Accounts.RegisterAsync(services, "Plain");
+        var exports = services.GetRequiredService<OperatorExports>();
+
+        await exports.RecordAsync(admin.Actor, "workspace-statistics", "2 workspaces");
+        await Assert.ThrowsAsync<AccessDeniedException>(() => exports.RecordAsync(plain.Actor, "workspace-statistics", "2 workspaces"));
+
+        var audit = await services.GetRequiredService<AuditLog>().ListAsync(admin.Actor, "console.export", 0, 10);
+        var entry = Assert.Single(audit.Items);
+        Assert.Equal(("workspace-statistics", "2 workspaces", admin.Actor.UserId), (entry.Target, entry.Details, entry.ActorId));
+    }
+
+    [Theory, MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
     public async Task Counts_show_users_disabled_users_and_enabled_operators_from_both_sources(string provider)
     {
         await using var own = new DatabaseFixture { OperatorEmails = ["root@example.test"] };

@@ -17,21 +17,44 @@ public sealed class HubConnectionContexts
 }
 
 /// <summary>Wraps the hub's lifetime manager (local, or Redis backplane) and records connections as they come
-/// and go; every operation is forwarded unchanged.</summary>
-public sealed class ConnectionCapturingLifetimeManager<THub>(HubLifetimeManager<THub> inner, HubConnectionContexts contexts)
+/// and go; every operation is forwarded unchanged. Realtime events reach hub clients directly (see
+/// <see cref="HubRealtimeConnections"/>), not through the backplane, so a backplane that cannot subscribe a
+/// connection while Redis is down must not refuse it: the connection is accepted and gets this instance's events
+/// (StackExchange.Redis restores the subscription when Redis is back).</summary>
+public sealed class ConnectionCapturingLifetimeManager<THub>(HubLifetimeManager<THub> inner, HubConnectionContexts contexts,
+    ILogger? logger = null)
     : HubLifetimeManager<THub> where THub : Microsoft.AspNetCore.SignalR.Hub
 {
-    public override Task OnConnectedAsync(HubConnectionContext connection)
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         contexts.Add(connection);
-        return inner.OnConnectedAsync(connection);
+        try
+        {
+            await inner.OnConnectedAsync(connection);
+        }
+        catch (Exception ex) when (IsBackplaneOutage(ex))
+        {
+            // Debug only: the outage itself is logged once by RedisConnection.
+            logger?.LogDebug(ex, "Hub connection {Connection} accepted without the backplane (Redis unreachable)", connection.ConnectionId);
+        }
     }
 
-    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         contexts.Remove(connection);
-        return inner.OnDisconnectedAsync(connection);
+        try
+        {
+            await inner.OnDisconnectedAsync(connection);
+        }
+        catch (Exception ex) when (IsBackplaneOutage(ex))
+        {
+            logger?.LogDebug(ex, "Hub connection {Connection} left while Redis was unreachable", connection.ConnectionId);
+        }
     }
+
+    private static bool IsBackplaneOutage(Exception ex) =>
+        ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException
+        || ex.InnerException is { } inner && IsBackplaneOutage(inner);
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         inner.SendAllAsync(methodName, args, cancellationToken);

@@ -1,5 +1,3 @@
-using App.Domain.Events;
-
 namespace App.Web.Realtime.Sse;
 
 /// <summary>
@@ -17,12 +15,8 @@ public static class SseAudienceJoin
         audience.Register(connection, userId, []);
         var workspaceIds = await memberships();
         audience.AddWorkspaces(connection, workspaceIds);
-        // As resolved: a removal routed while the query ran leaves that workspace out.
-        return
-        [
-            EventScope.Global.Key,
-            EventScope.User(userId).Key,
-            .. workspaceIds.Where(id => audience.Of(EventScope.Workspace(id)).Contains(connection)).Select(id => EventScope.Workspace(id).Key),
-        ];
+        // As the audience holds it now: a removal routed while the query ran is left out, a grant routed meanwhile
+        // is included.
+        return audience.ScopeKeysOf(connection);
     }
 }
