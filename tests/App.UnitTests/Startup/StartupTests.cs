@@ -195,7 +195,8 @@ public sealed class StartupTests
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(process.HasExited, "dotnet run exited:\n" + output);
+            // The output is read under its lock only when needed: the process is still writing to it.
+            if (process.HasExited) lock (output) Assert.Fail("dotnet run exited:\n" + output);
             try
             {
                 var response = await http.GetAsync(uri);
@@ -206,7 +207,7 @@ public sealed class StartupTests
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException("dotnet run did not serve the app:\n" + output);
+        lock (output) throw new TimeoutException("dotnet run did not serve the app:\n" + output);
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetHealthAsync(AppProcess app)
