@@ -36,6 +36,9 @@ public sealed class ScaleOutTests(BrowserFixture browser)
             ["REALTIME_REDIS_URL"] = redis.Url,
             ["REALTIME_REDIS_PREFIX"] = "e2e" + Guid.NewGuid().ToString("N")[..6],
             ["DATA_PROTECTION_KEYS_PATH"] = keys,
+            // Enough of the app's own log to explain a failure (the tails are printed only then).
+            ["Logging__LogLevel__App"] = "Information",
+            ["Logging__LogLevel__Microsoft.AspNetCore.Components.Server"] = "Information",
         };
         await using var instanceA = await AppProcess.StartAsync(env);
         await using var instanceB = await AppProcess.StartAsync(env);

@@ -21,7 +21,12 @@ public static class ProjectFlows
         {
             var shown = await dialog.AllInnerTextsAsync();
             var field = await page.Locator("#project-name").InputValueAsync();
-            throw new InvalidOperationException($"The project dialog did not close after saving '{name}' (name field: '{field}'): {string.Join(" | ", shown)}");
+            // Whether the circuit was still live tells a lost click from a stuck save.
+            var circuit = await page.EvaluateAsync<string>(
+                "() => `dot=${document.querySelector('#realtime-indicator')?.dataset.state} realtime=${window.appRealtime?.state} " +
+                "snackbars=${[...document.querySelectorAll('.mud-snackbar')].map(e => e.innerText).join(' / ')} url=${location.pathname}`");
+            throw new InvalidOperationException(
+                $"The project dialog did not close after saving '{name}' (name field: '{field}'; {circuit}): {string.Join(" | ", shown)}");
         }
         await Assertions.Expect(page.Locator(".project-name", new() { HasText = name })).ToBeVisibleAsync();
     }
