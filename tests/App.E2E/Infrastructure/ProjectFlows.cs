@@ -13,6 +13,23 @@ public static class ProjectFlows
         if (description.Length > 0) await page.Locator("#project-description").FillAsync(description);
         await page.Locator("#project-save").ClickAsync();
         var dialog = page.Locator(".mud-dialog");
+        var closed = true;
+        try
+        {
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+        }
+        catch (PlaywrightException)
+        {
+            closed = false;
+        }
+        if (!closed && await page.Locator("#project-save").IsEnabledAsync())
+        {
+            // Save is enabled, so no save is running: the click was not acted on. Seen only in the full suite, under load
+            // (cause not found yet). Say so in the test output and click once more; a save that is stuck (the button
+            // stays disabled while it runs) is not retried and fails below.
+            Console.WriteLine($"[ProjectFlows] the dialog was still open 5 s after Save for '{name}' with Save enabled; clicking Save again");
+            await page.Locator("#project-save").ClickAsync();
+        }
         try
         {
             await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 15_000 });
@@ -23,7 +40,7 @@ public static class ProjectFlows
             var field = await page.Locator("#project-name").InputValueAsync();
             // Whether the circuit was still live tells a lost click from a stuck save.
             var circuit = await page.EvaluateAsync<string>(
-                "() => `dot=${document.querySelector('#realtime-indicator')?.dataset.state} realtime=${window.appRealtime?.state} " +
+                "() => `save-disabled=${document.querySelector('#project-save')?.disabled} dot=${document.querySelector('#realtime-indicator')?.dataset.state} realtime=${window.appRealtime?.state} " +
                 "snackbars=${[...document.querySelectorAll('.mud-snackbar')].map(e => e.innerText).join(' / ')} url=${location.pathname}`");
             throw new InvalidOperationException(
                 $"The project dialog did not close after saving '{name}' (name field: '{field}'; {circuit}): {string.Join(" | ", shown)}");
