@@ -78,11 +78,8 @@ public sealed class CircuitRealtime(
             if (disposed) return;
             if (IsRegistered) audience.Unregister(Subscriptions);
             UserId = state.User.Id();
-            // Register first, then resolve memberships: a membership event arriving in between still finds us, and a
-            // removal it carries wins over the list resolved here (RealtimeAudience.AddWorkspaces).
-            audience.Register(Subscriptions, UserId, []);
             IsRegistered = true;
-            if (UserId is not null) audience.AddWorkspaces(Subscriptions, await workspaces.MembershipIdsAsync(UserId));
+            await audience.JoinAsync(Subscriptions, UserId, user => workspaces.MembershipIdsAsync(user));
         }
         finally
         {

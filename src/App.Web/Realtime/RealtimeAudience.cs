@@ -48,6 +48,20 @@ public sealed class RealtimeAudience
         AddWorkspaces(connection, workspaceIds);
     }
 
+    /// <summary>
+    /// Registers a connection and then adds the memberships <paramref name="resolveMemberships"/> reads from the
+    /// database, in that order: a membership event routed while the query runs already finds the connection, and a
+    /// removal it carries wins over the (possibly older) list. Returns the scope keys the connection receives once
+    /// joined (for SSE resume). A connection without a user gets the global scope only.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> JoinAsync(IRealtimeConnection connection, string? userId,
+        Func<string, Task<IReadOnlyList<Guid>>> resolveMemberships)
+    {
+        Register(connection, userId, []);
+        if (userId is not null) AddWorkspaces(connection, await resolveMemberships(userId));
+        return ScopeKeysOf(connection);
+    }
+
     public void Unregister(IRealtimeConnection connection)
     {
         if (!members.TryRemove(connection, out var member)) return;

@@ -40,10 +40,7 @@ public sealed class HubRealtimeConnections(
         }
         var connection = new Connection(this, context, hubConnection, userId);
         open[context.ConnectionId] = connection;
-        // Register first, then resolve memberships: a membership event arriving in between still finds us (and a
-        // removal it carries wins over the list resolved here).
-        audience.Register(connection, userId, []);
-        audience.AddWorkspaces(connection, await workspaces.MembershipIdsAsync(userId));
+        await audience.JoinAsync(connection, userId, user => workspaces.MembershipIdsAsync(user));
     }
 
     public async Task CloseAsync(string connectionId)

@@ -55,7 +55,7 @@ public static class SseEndpoint
         var connection = new SseConnection(metrics);
         try
         {
-            var scopes = await SseAudienceJoin.JoinAsync(audience, connection, user.Id, () => workspaces.MembershipIdsAsync(user.Id, http.RequestAborted));
+            var scopes = await audience.JoinAsync(connection, user.Id, id => workspaces.MembershipIdsAsync(id, http.RequestAborted));
             http.Response.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";

@@ -1,10 +1,10 @@
 using App.Domain.Events;
-using App.Web.Realtime.Sse;
 
 namespace App.UnitTests.Realtime;
 
-/// <summary>An SSE stream joins the audience before its memberships are read, so a change routed meanwhile counts.</summary>
-public sealed class SseAudienceJoinTests
+/// <summary>A connection (circuit, hub, SSE stream) joins the audience before its memberships are read, so a change
+/// routed meanwhile counts.</summary>
+public sealed class AudienceJoinTests
 {
     [Fact]
     public async Task A_membership_added_while_the_memberships_are_read_still_delivers_that_workspace()
@@ -14,7 +14,7 @@ public sealed class SseAudienceJoinTests
         var existing = Guid.NewGuid();
         var joined = Guid.NewGuid();
 
-        var scopes = await SseAudienceJoin.JoinAsync(harness.Audience, connection, "user-1", () =>
+        var scopes = await harness.Audience.JoinAsync(connection, "user-1", _ =>
         {
             // The query read the database before the new membership committed; its change event is routed now.
             IReadOnlyList<Guid> read = [existing];
