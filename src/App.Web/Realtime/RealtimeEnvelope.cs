@@ -51,6 +51,21 @@ public sealed record RealtimeEnvelope
 
     private JsonElement? element;
 
+    private RealtimeEventContext? sharedContext;
+
+    /// <summary>What a handler receives on a connection that did not cause the event: one context per event,
+    /// shared by every such connection (it is immutable), instead of one per delivery. A copy made with
+    /// <c>with</c> inherits the field, hence the check that the context is this envelope's.</summary>
+    internal RealtimeEventContext SharedContext()
+    {
+        var context = Volatile.Read(ref sharedContext);
+        if (context is not null && ReferenceEquals(context.Envelope, this)) return context;
+        // Pumps on several threads may race here; each gets a correct context and one of them is kept.
+        context = new RealtimeEventContext(this, isOwnEcho: false);
+        Volatile.Write(ref sharedContext, context);
+        return context;
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     private Microsoft.AspNetCore.SignalR.SerializedHubMessage? hubMessage;

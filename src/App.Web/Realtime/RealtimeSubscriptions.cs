@@ -90,7 +90,8 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
                     continue;
                 }
                 if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
-                delivered += await DispatchAsync(new RealtimeEventContext(envelope, envelope.OriginId == OriginId), missedNotice: false);
+                var context = envelope.OriginId == OriginId ? new RealtimeEventContext(envelope, isOwnEcho: true) : envelope.SharedContext();
+                delivered += await DispatchAsync(context, missedNotice: false);
             }
             // The queue drained: report drops that happened while it was full and nothing followed them.
             if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
