@@ -46,12 +46,28 @@ public readonly record struct EventScope
     public static EventScope Workspace(Guid workspaceId)
     {
         if (workspaceId == Guid.Empty) throw new ArgumentException("A workspace scope needs a workspace id.", nameof(workspaceId));
+        return new(EventScopeKind.Workspace, WorkspaceKey(workspaceId));
+    }
+
+    // Workspace keys already built, so publishing to a workspace again allocates no key (the key of every queued
+    // event stays alive until delivered) and the audience lookup finds the very same string. Bounded: past the
+    // limit keys are built per call, as before.
+    private const int MaxCachedWorkspaceKeys = 10_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> WorkspaceKeys = new();
+    private static int cachedWorkspaceKeys;
+
+    private static string WorkspaceKey(Guid workspaceId)
+    {
+        if (WorkspaceKeys.TryGetValue(workspaceId, out var cached)) return cached;
         // One allocation for the key (not a formatted id plus a concatenation).
-        return new(EventScopeKind.Workspace, string.Create(WorkspacePrefix.Length + 36, workspaceId, static (chars, id) =>
+        var key = string.Create(WorkspacePrefix.Length + 36, workspaceId, static (chars, id) =>
         {
             WorkspacePrefix.CopyTo(chars);
             id.TryFormat(chars[WorkspacePrefix.Length..], out _, "D");
-        }));
+        });
+        if (Interlocked.Increment(ref cachedWorkspaceKeys) <= MaxCachedWorkspaceKeys) return WorkspaceKeys.GetOrAdd(workspaceId, key);
+        Interlocked.Decrement(ref cachedWorkspaceKeys);
+        return key;
     }
 
     /// <summary>The routing key: <c>global</c>, <c>user:{id}</c> or <c>workspace:{id}</c>.</summary>
