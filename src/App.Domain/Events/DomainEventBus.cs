@@ -31,12 +31,13 @@ public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDo
             (e, ct) => handler((INamedDomainEvent)e, ct)));
     }
 
-    public async ValueTask PublishAsync(object domainEvent, CancellationToken cancellationToken = default)
+    // Not an async method: a publish whose handlers all finish synchronously (the realtime bridge's does) returns
+    // a completed ValueTask without a state machine; only handlers still running are awaited together.
+    public ValueTask PublishAsync(object domainEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
-        var snapshot = Volatile.Read(ref current);
-        var handlers = snapshot.ByType.GetOrAdd(domainEvent.GetType(), snapshot.Match);
-        if (handlers.Length == 0) return;
+        var handlers = Volatile.Read(ref current).HandlersFor(domainEvent.GetType());
+        if (handlers.Length == 0) return ValueTask.CompletedTask;
         var name = (domainEvent as INamedDomainEvent)?.Name;
         List<Task>? pending = null;
         foreach (var subscription in handlers)
@@ -54,7 +55,8 @@ public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDo
             }
             if (!running.IsCompletedSuccessfully) (pending ??= []).Add(Observe(running, domainEvent));
         }
-        if (pending is not null) await Task.WhenAll(pending);
+        // Observe never throws (it logs and counts), so WhenAll completes successfully.
+        return pending is null ? ValueTask.CompletedTask : new ValueTask(Task.WhenAll(pending));
     }
 
     private async Task Observe(ValueTask running, object domainEvent)
@@ -86,7 +88,11 @@ public sealed class DomainEventBus(ILogger<DomainEventBus>? logger = null) : IDo
         public Subscription[] All { get; } = all;
         public ConcurrentDictionary<Type, Subscription[]> ByType { get; } = new();
 
-        public Subscription[] Match(Type eventType) => All.Where(s => s.EventType.IsAssignableFrom(eventType)).ToArray();
+        // TryGetValue first: GetOrAdd with a method group allocates a delegate on every call.
+        public Subscription[] HandlersFor(Type eventType) =>
+            ByType.TryGetValue(eventType, out var handlers) ? handlers : ByType.GetOrAdd(eventType, Match);
+
+        private Subscription[] Match(Type eventType) => All.Where(s => s.EventType.IsAssignableFrom(eventType)).ToArray();
     }
 
     private sealed class Subscription(

@@ -13,38 +13,61 @@ public enum EventScopeKind
 /// one workspace. <c>default(EventScope)</c> is <see cref="EventScopeKind.Unknown"/> and reaches nobody.</summary>
 public readonly record struct EventScope
 {
-    private readonly string? id;
+    private const string UserPrefix = "user:";
+    private const string WorkspacePrefix = "workspace:";
+
+    // The routing key is the only string kept: it is built once per scope (publishers build a scope per event)
+    // and looked up for every routed event; the id is cut from it on the rare occasions it is read.
     private readonly string? key;
 
-    private EventScope(EventScopeKind kind, string id)
+    private EventScope(EventScopeKind kind, string key)
     {
         Kind = kind;
-        this.id = id;
-        // Built once: the key is looked up for every routed event.
-        key = kind switch
-        {
-            EventScopeKind.Global => "global",
-            EventScopeKind.User => "user:" + id,
-            EventScopeKind.Workspace => "workspace:" + id,
-            _ => "unknown",
-        };
+        this.key = key;
     }
 
     public EventScopeKind Kind { get; }
-    public string Id => id ?? "";
 
-    public static EventScope Global { get; } = new(EventScopeKind.Global, "");
+    public string Id => Kind switch
+    {
+        EventScopeKind.User => key![UserPrefix.Length..],
+        EventScopeKind.Workspace => key![WorkspacePrefix.Length..],
+        _ => "",
+    };
+
+    public static EventScope Global { get; } = new(EventScopeKind.Global, "global");
 
     public static EventScope User(string userId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
-        return new(EventScopeKind.User, userId);
+        return new(EventScopeKind.User, UserPrefix + userId);
     }
 
     public static EventScope Workspace(Guid workspaceId)
     {
         if (workspaceId == Guid.Empty) throw new ArgumentException("A workspace scope needs a workspace id.", nameof(workspaceId));
-        return new(EventScopeKind.Workspace, workspaceId.ToString("D"));
+        return new(EventScopeKind.Workspace, WorkspaceKey(workspaceId));
+    }
+
+    // Workspace keys already built, so publishing to a workspace again allocates no key (the key of every queued
+    // event stays alive until delivered) and the audience lookup finds the very same string. Bounded: past the
+    // limit keys are built per call, as before.
+    private const int MaxCachedWorkspaceKeys = 10_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> WorkspaceKeys = new();
+    private static int cachedWorkspaceKeys;
+
+    private static string WorkspaceKey(Guid workspaceId)
+    {
+        if (WorkspaceKeys.TryGetValue(workspaceId, out var cached)) return cached;
+        // One allocation for the key (not a formatted id plus a concatenation).
+        var key = string.Create(WorkspacePrefix.Length + 36, workspaceId, static (chars, id) =>
+        {
+            WorkspacePrefix.CopyTo(chars);
+            id.TryFormat(chars[WorkspacePrefix.Length..], out _, "D");
+        });
+        if (Interlocked.Increment(ref cachedWorkspaceKeys) <= MaxCachedWorkspaceKeys) return WorkspaceKeys.GetOrAdd(workspaceId, key);
+        Interlocked.Decrement(ref cachedWorkspaceKeys);
+        return key;
     }
 
     /// <summary>The routing key: <c>global</c>, <c>user:{id}</c> or <c>workspace:{id}</c>.</summary>
@@ -59,9 +82,9 @@ public readonly record struct EventScope
     {
         if (string.IsNullOrWhiteSpace(key)) return default;
         if (key == "global") return Global;
-        if (key.StartsWith("user:", StringComparison.Ordinal) && key.Length > 5 && key.Length <= 5 + 450)
-            return new(EventScopeKind.User, key[5..]);
-        if (key.StartsWith("workspace:", StringComparison.Ordinal) && Guid.TryParse(key.AsSpan(10), out var id)
+        if (key.StartsWith(UserPrefix, StringComparison.Ordinal) && key.Length > 5 && key.Length <= 5 + 450)
+            return new(EventScopeKind.User, key);
+        if (key.StartsWith(WorkspacePrefix, StringComparison.Ordinal) && Guid.TryParse(key.AsSpan(10), out var id)
             && id != Guid.Empty)
             return Workspace(id);
         return default;

@@ -164,7 +164,11 @@ public sealed class RealtimeAudience
     }
 
     /// <summary>The connections allowed to see <paramref name="scope"/>; none for an unknown scope.</summary>
-    public IReadOnlyList<IRealtimeConnection> Of(EventScope scope) =>
+    public IReadOnlyList<IRealtimeConnection> Of(EventScope scope) => Recipients(scope);
+
+    /// <summary><see cref="Of"/> as the cached array itself, for the bridge's per-event loop (indexed, no interface
+    /// enumerator). Callers must not modify it.</summary>
+    internal IRealtimeConnection[] Recipients(EventScope scope) =>
         scope.IsKnown && buckets.TryGetValue(scope.Key, out var bucket) ? bucket.Snapshot() : [];
 
     private static bool IsWorkspaceKey(string key) => EventScope.Parse(key).Kind == EventScopeKind.Workspace;

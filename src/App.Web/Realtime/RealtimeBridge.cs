@@ -22,7 +22,7 @@ public sealed class RealtimeBridge(
     private readonly IRealtimeSink[] sinks = sinks.ToArray();
     private readonly IRealtimeRelay? relay = relays.FirstOrDefault();
     private readonly AudienceRules rules = new(audience, loggerFactory.CreateLogger<AudienceRules>());
-    private readonly object order = new();
+    private readonly Lock order = new();
     private IDisposable? subscription;
     private int slotClashReported;
 
@@ -88,7 +88,8 @@ public sealed class RealtimeBridge(
                 metrics.OnUnroutable();
                 logger.LogWarning("Realtime event {Event} #{Sequence} has an unknown scope and reaches nobody", envelope.Event, envelope.Sequence);
             }
-            foreach (var connection in audience.Of(envelope.Scope)) connection.Deliver(envelope);
+            var recipients = audience.Recipients(envelope.Scope);
+            for (var i = 0; i < recipients.Length; i++) recipients[i].Deliver(envelope);
             foreach (var sink in sinks)
             {
                 try

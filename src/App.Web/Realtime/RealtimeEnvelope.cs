@@ -49,20 +49,51 @@ public sealed record RealtimeEnvelope
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private JsonElement? element;
+    // The serialised forms (hub, SSE) in one lazily made object: most envelopes only go to circuits and never need
+    // them, and every envelope queued for a circuit stays alive until delivered, so its size matters to the GC.
+    private sealed class Serialized(JsonElement element)
+    {
+        public JsonElement Element { get; } = element;
+        public Microsoft.AspNetCore.SignalR.SerializedHubMessage? HubMessage;
+    }
+
+    private Serialized? serialized;
+
+    private Serialized SerializedForms()
+    {
+        if (Volatile.Read(ref serialized) is { } existing) return existing;
+        var made = new Serialized(JsonSerializer.SerializeToElement(this, Json));
+        return Interlocked.CompareExchange(ref serialized, made, null) ?? made;
+    }
+
+    private RealtimeEventContext? sharedContext;
+
+    /// <summary>What a handler receives on a connection that did not cause the event: one context per event,
+    /// shared by every such connection (it is immutable), instead of one per delivery. A copy made with
+    /// <c>with</c> inherits the field, hence the check that the context is this envelope's.</summary>
+    internal RealtimeEventContext SharedContext()
+    {
+        var context = Volatile.Read(ref sharedContext);
+        if (context is not null && ReferenceEquals(context.Envelope, this)) return context;
+        // Pumps on several threads may race here; each gets a correct context and one of them is kept.
+        context = new RealtimeEventContext(this, isOwnEcho: false);
+        Volatile.Write(ref sharedContext, context);
+        return context;
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    private Microsoft.AspNetCore.SignalR.SerializedHubMessage? hubMessage;
-
     /// <summary>The envelope as JSON, serialised once.</summary>
-    public JsonElement ToJsonElement() => element ??= JsonSerializer.SerializeToElement(this, Json);
+    public JsonElement ToJsonElement() => SerializedForms().Element;
 
     /// <summary>The hub's <c>event(envelope)</c> invocation, serialised once per protocol and written to every hub
     /// connection it goes to.</summary>
-    public Microsoft.AspNetCore.SignalR.SerializedHubMessage ToHubMessage() =>
-        hubMessage ??= new Microsoft.AspNetCore.SignalR.SerializedHubMessage(
-            new Microsoft.AspNetCore.SignalR.Protocol.InvocationMessage(App.Web.Realtime.Hub.RealtimeHub.EventMethod, [ToJsonElement()]));
+    public Microsoft.AspNetCore.SignalR.SerializedHubMessage ToHubMessage()
+    {
+        var forms = SerializedForms();
+        return forms.HubMessage ??= new Microsoft.AspNetCore.SignalR.SerializedHubMessage(
+            new Microsoft.AspNetCore.SignalR.Protocol.InvocationMessage(App.Web.Realtime.Hub.RealtimeHub.EventMethod, [forms.Element]));
+    }
 
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
 
 namespace App.Web.Realtime;
 
@@ -8,7 +9,7 @@ public sealed class RealtimeMetrics : IDisposable
 {
     public const string MeterName = "App.Realtime";
     private readonly Meter meter = new(MeterName);
-    private long published, delivered, overflowed, handlerFailures, unroutable, relayFailures;
+    private Counters counters;
 
     public RealtimeMetrics()
     {
@@ -20,21 +21,35 @@ public sealed class RealtimeMetrics : IDisposable
         meter.CreateObservableCounter("realtime.relay_failures", () => RelayFailures);
     }
 
-    public long Published => Interlocked.Read(ref published);
-    public long Delivered => Interlocked.Read(ref delivered);
+    public long Published => Interlocked.Read(ref counters.Published);
+    public long Delivered => Interlocked.Read(ref counters.Delivered);
     /// <summary>Events dropped because a subscriber's bounded queue was full (the subscriber is told).</summary>
-    public long Overflowed => Interlocked.Read(ref overflowed);
-    public long HandlerFailures => Interlocked.Read(ref handlerFailures);
+    public long Overflowed => Interlocked.Read(ref counters.Overflowed);
+    public long HandlerFailures => Interlocked.Read(ref counters.HandlerFailures);
     /// <summary>Events with an unknown scope: delivered to nobody.</summary>
-    public long Unroutable => Interlocked.Read(ref unroutable);
-    public long RelayFailures => Interlocked.Read(ref relayFailures);
+    public long Unroutable => Interlocked.Read(ref counters.Unroutable);
+    public long RelayFailures => Interlocked.Read(ref counters.RelayFailures);
 
-    public void OnPublished() => Interlocked.Increment(ref published);
-    public void OnDelivered(int count = 1) => Interlocked.Add(ref delivered, count);
-    public void OnOverflow() => Interlocked.Increment(ref overflowed);
-    public void OnHandlerFailure() => Interlocked.Increment(ref handlerFailures);
-    public void OnUnroutable() => Interlocked.Increment(ref unroutable);
-    public void OnRelayFailure() => Interlocked.Increment(ref relayFailures);
+    public void OnPublished() => Interlocked.Increment(ref counters.Published);
+    public void OnDelivered(int count = 1) => Interlocked.Add(ref counters.Delivered, count);
+    public void OnOverflow() => Interlocked.Increment(ref counters.Overflowed);
+    public void OnHandlerFailure() => Interlocked.Increment(ref counters.HandlerFailures);
+    public void OnUnroutable() => Interlocked.Increment(ref counters.Unroutable);
+    public void OnRelayFailure() => Interlocked.Increment(ref counters.RelayFailures);
 
     public void Dispose() => meter.Dispose();
+
+    /// <summary>The publisher bumps Published once per event while every connection's pump bumps Delivered: on one
+    /// cache line each increment would evict the other core's copy, so they sit 64 bytes apart (the rarely
+    /// written ones share the last line).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Counters
+    {
+        [FieldOffset(0)] public long Published;
+        [FieldOffset(64)] public long Delivered;
+        [FieldOffset(128)] public long Overflowed;
+        [FieldOffset(136)] public long HandlerFailures;
+        [FieldOffset(144)] public long Unroutable;
+        [FieldOffset(152)] public long RelayFailures;
+    }
 }

@@ -90,7 +90,8 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
                     continue;
                 }
                 if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
-                delivered += await DispatchAsync(new RealtimeEventContext(envelope, envelope.OriginId == OriginId), missedNotice: false);
+                var context = envelope.OriginId == OriginId ? new RealtimeEventContext(envelope, isOwnEcho: true) : envelope.SharedContext();
+                delivered += await DispatchAsync(context, missedNotice: false);
             }
             // The queue drained: report drops that happened while it was full and nothing followed them.
             if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
@@ -101,27 +102,49 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
 
     /// <summary>Runs every interested subscription for one event in a single trip to the dispatcher; returns how
     /// many handlers ran. Names are checked here; filters (<c>Matches</c>) run on the dispatcher, once.</summary>
-    private async Task<int> DispatchAsync(RealtimeEventContext context, bool missedNotice)
+    /// <remarks>Not async: when the dispatcher and the handlers finish synchronously (the common case for a
+    /// handler that only updates state) a delivery costs no state machine; anything still running is awaited.</remarks>
+    private ValueTask<int> DispatchAsync(RealtimeEventContext context, bool missedNotice)
     {
         var current = Volatile.Read(ref subscriptions);
         var named = false;
         foreach (var subscription in current)
             if (!subscription.Disposed && (missedNotice || subscription.WantsName(context.Event))) named = true;
-        if (!named) return 0;
+        if (!named) return new ValueTask<int>(0);
         handled = 0;
         (pendingSubscriptions, pendingContext, pendingMissedNotice) = (current, context, missedNotice);
+        Task dispatched;
         try
         {
             // The pump dispatches one event at a time, so one delegate per connection (reading the pending fields)
             // serves every event: no closure is allocated per delivery.
-            await dispatch(runPending ??= RunPendingAsync);
+            dispatched = dispatch(runPending ??= RunPendingAsync);
         }
         catch (Exception ex)
         {
-            metrics.OnHandlerFailure();
-            logger.LogError(ex, "Realtime dispatch for {Event} failed on {Connection}", context.Event, ConnectionId);
+            OnDispatchFailed(ex, context);
+            return new ValueTask<int>(handled);
+        }
+        return dispatched.IsCompletedSuccessfully ? new ValueTask<int>(handled) : AwaitDispatchAsync(dispatched, context);
+    }
+
+    private async ValueTask<int> AwaitDispatchAsync(Task dispatched, RealtimeEventContext context)
+    {
+        try
+        {
+            await dispatched;
+        }
+        catch (Exception ex)
+        {
+            OnDispatchFailed(ex, context);
         }
         return handled;
+    }
+
+    private void OnDispatchFailed(Exception ex, RealtimeEventContext context)
+    {
+        metrics.OnHandlerFailure();
+        logger.LogError(ex, "Realtime dispatch for {Event} failed on {Connection}", context.Event, ConnectionId);
     }
 
     // The event being dispatched and the handlers that ran for it (the pump dispatches one event at a time).
@@ -131,24 +154,50 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
     private bool pendingMissedNotice;
     private Func<Task>? runPending;
 
-    private Task RunPendingAsync() => RunAsync(pendingSubscriptions, pendingContext!, pendingMissedNotice);
+    private Task RunPendingAsync() => RunFrom(0, pendingSubscriptions, pendingContext!, pendingMissedNotice);
 
-    private async Task RunAsync(Subscription[] current, RealtimeEventContext context, bool missedNotice)
+    /// <summary>Runs the interested subscriptions from <paramref name="start"/> on, in order, one at a time. Stays
+    /// synchronous while handlers complete synchronously; the first one still running continues asynchronously.</summary>
+    private Task RunFrom(int start, Subscription[] current, RealtimeEventContext context, bool missedNotice)
     {
-        foreach (var subscription in current)
+        for (var i = start; i < current.Length; i++)
         {
+            var subscription = current[i];
             if (subscription.Disposed || (!missedNotice && !Matches(subscription, context))) continue;
             handled++;
+            Task running;
             try
             {
-                await subscription.OnEvent(context);
+                running = subscription.OnEvent(context) ?? throw new InvalidOperationException("The handler returned no task.");
             }
             catch (Exception ex)
             {
-                metrics.OnHandlerFailure();
-                logger.LogError(ex, "Realtime handler for {Event} failed on {Connection}", context.Event, ConnectionId);
+                OnHandlerFailed(ex, context);
+                continue;
             }
+            if (running.IsCompletedSuccessfully) continue;
+            return ContinueAfterAsync(running, i + 1, current, context, missedNotice);
         }
+        return Task.CompletedTask;
+    }
+
+    private async Task ContinueAfterAsync(Task running, int next, Subscription[] current, RealtimeEventContext context, bool missedNotice)
+    {
+        try
+        {
+            await running;
+        }
+        catch (Exception ex)
+        {
+            OnHandlerFailed(ex, context);
+        }
+        await RunFrom(next, current, context, missedNotice);
+    }
+
+    private void OnHandlerFailed(Exception ex, RealtimeEventContext context)
+    {
+        metrics.OnHandlerFailure();
+        logger.LogError(ex, "Realtime handler for {Event} failed on {Connection}", context.Event, ConnectionId);
     }
 
     private bool Matches(Subscription subscription, RealtimeEventContext context)
