@@ -3,6 +3,7 @@ using App.Domain.Events;
 using App.Domain.Users;
 using App.Domain.Workspaces;
 using App.Web.Auth;
+using Microsoft.AspNetCore.Connections.Abstractions;
 using Microsoft.AspNetCore.SignalR;
 
 namespace App.Web.Realtime.Hub;
@@ -57,7 +58,8 @@ public sealed class HubRealtimeConnections(
     /// <summary>
     /// One hub connection in the audience. A message is written straight to the connection on the publishing thread
     /// when nothing is pending (no thread hop, as SignalR's own broadcasts do); while a write waits on a slow client,
-    /// later messages queue (bounded, drops counted) and are sent in order by one drain loop.
+    /// later messages queue (bounded, drops counted) and are sent in order by one drain loop, which writes everything
+    /// queued so far as one batch (see <see cref="CoalescedHubMessage"/>).
     /// </summary>
     private sealed class Connection(HubRealtimeConnections owner, HubCallerContext context, HubConnectionContext hubConnection, string userId)
         : IRealtimeConnection
@@ -65,6 +67,13 @@ public sealed class HubRealtimeConnections(
         // References to shared, already-serialised messages: deep enough for a burst of several thousand events.
         private const int Capacity = 8192;
         private readonly Queue<RealtimeEnvelope> backlog = new();
+        // The drain loop's current batch (only that loop touches it).
+        private readonly List<RealtimeEnvelope> batch = [];
+        // Stateful reconnect buffers and numbers each written invocation for replay: K events in one write would be
+        // one unnumbered message to it, so such connections get one write per event.
+#pragma warning disable CA2252 // a preview interface; only its presence is read (SignalR sets it only for stateful connections)
+        private readonly bool coalesce = hubConnection.Features.Get<IStatefulReconnectFeature>() is null;
+#pragma warning restore CA2252
         private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private bool sending;
         private bool stopped;
@@ -134,7 +143,7 @@ public sealed class HubRealtimeConnections(
         {
             while (true)
             {
-                RealtimeEnvelope next;
+                var bytes = 0;
                 lock (backlog)
                 {
                     if (backlog.Count == 0 || stopped)
@@ -143,18 +152,62 @@ public sealed class HubRealtimeConnections(
                         if (stopped) drained.TrySetResult();
                         return;
                     }
-                    next = backlog.Dequeue();
+                    // Everything queued so far goes out in one write, up to a cap (see CoalescedHubMessage).
+                    do
+                    {
+                        var size = coalesce ? SizeOf(backlog.Peek()) : 0;
+                        if (batch.Count > 0 && (size < 0 || bytes + size > CoalescedHubMessage.MaxBytes)) break;
+                        batch.Add(backlog.Dequeue());
+                        if (size < 0) break; // written alone, where its failure is logged and counted
+                        bytes += size;
+                    }
+                    while (coalesce && backlog.Count > 0 && batch.Count < CoalescedHubMessage.MaxMessages);
                 }
-                try
-                {
-                    await Write(next);
-                    Delivered(next);
-                }
-                catch (Exception ex)
-                {
-                    Failed(ex, next);
-                }
+                if (batch.Count == 1) await WriteOneAsync(batch[0]);
+                else await WriteBatchAsync(bytes);
+                batch.Clear();
             }
+        }
+
+        private async Task WriteOneAsync(RealtimeEnvelope envelope)
+        {
+            try
+            {
+                await Write(envelope);
+                Delivered(envelope);
+            }
+            catch (Exception ex)
+            {
+                Failed(ex, envelope);
+            }
+        }
+
+        /// <summary>The envelope's serialised size in this connection's protocol, or -1 if it cannot be serialised.</summary>
+        private int SizeOf(RealtimeEnvelope envelope)
+        {
+            try
+            {
+                return CoalescedHubMessage.Serialized(envelope, hubConnection.Protocol).Length;
+            }
+            catch (Exception)
+            {
+                return -1;
+            }
+        }
+
+        private async Task WriteBatchAsync(int bytes)
+        {
+            try
+            {
+                using var coalesced = CoalescedHubMessage.Create(hubConnection.Protocol, batch, bytes);
+                await hubConnection.WriteAsync(coalesced.Message);
+            }
+            catch (Exception ex)
+            {
+                Failed(ex, batch[0], batch.Count);
+                return;
+            }
+            foreach (var envelope in batch) Delivered(envelope);
         }
 
         private void Completed(ValueTask write, RealtimeEnvelope envelope)
@@ -175,10 +228,10 @@ public sealed class HubRealtimeConnections(
                 context.Abort();
         }
 
-        private void Failed(Exception ex, RealtimeEnvelope envelope)
+        private void Failed(Exception ex, RealtimeEnvelope envelope, int count = 1)
         {
-            owner.counters.OnHandlerFailure();
-            owner.log.LogWarning(ex, "Sending {Event} to hub connection {Connection} failed", envelope.Event, ConnectionId);
+            for (var i = 0; i < count; i++) owner.counters.OnHandlerFailure();
+            owner.log.LogWarning(ex, "Sending {Event} ({Count} event(s)) to hub connection {Connection} failed", envelope.Event, count, ConnectionId);
         }
 
         public async Task StopAsync()
