@@ -82,6 +82,11 @@ start_redis() { # port
 }
 stop_all() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; sleep 1; PIDS=(); }
 
+# Every load generator first floods events it discards (see warmup_for) so each server is measured warmed up, as it would be
+# in steady state: without it, a fresh .NET process spends most of a short flood in JIT tier-up.
+# About 200,000 deliveries per warm-up round whatever N (two rounds, see the load generators).
+warmup_for() { [[ -n "$QUICK" ]] && echo 50 || echo $(( 200000 / $1 > 200 ? 200000 / $1 : 200 )); }
+
 ours() { # client(dotnet|node) clients events rate instances
     local client=$1 clients=$2 events=$3 rate=$4 instances=$5 data="$TMP/ours-$RANDOM" redis="" urls port
     mkdir -p "$data"
@@ -91,16 +96,16 @@ ours() { # client(dotnet|node) clients events rate instances
     if [[ $client == node ]]; then
         # Same client runtime as the socket.io peer's load generator, so the comparison is between servers.
         node bench/peers/signalr-node/client.js --urls "$urls" --clients "$clients" --events "$events" \
-            --rate "$rate" --payload 256 2>>"$TMP/signalr-node.log" | tail -1
+            --rate "$rate" --payload 256 --warmup "$(warmup_for "$clients")" 2>>"$TMP/signalr-node.log" | tail -1
     else
         dotnet bench/HubLoad/bin/Release/net10.0/HubLoad.dll --urls "$urls" --clients "$clients" --events "$events" \
-            --rate "$rate" --payload 256 2>>"$TMP/hubload.log" | tail -1
+            --rate "$rate" --payload 256 --warmup "$(warmup_for "$clients")" 2>>"$TMP/hubload.log" | tail -1
     fi
     stop_all
 }
 peer() { # clients events rate instances
     local mode=""; [[ $4 -gt 1 ]] && mode=redis
-    (cd bench/peers/socketio && ./run.sh "$1" "$2" "$3" $mode 2>>"$TMP/socketio.log" | tail -1)
+    (cd bench/peers/socketio && WARMUP=$(warmup_for "$1") ./run.sh "$1" "$2" "$3" $mode 2>>"$TMP/socketio.log" | tail -1)
 }
 
 if [[ -n "$QUICK" ]]; then SIZES=("200 200"); else SIZES=("200 2000" "1000 2000"); fi
@@ -141,6 +146,10 @@ print("and events are published on the first (Redis pub/sub; socket.io's redis-a
 print()
 print("Server CPU per delivery is each server's own CPU time during the publish phase (connection set-up excluded) divided by")
 print("deliveries: it compares the servers independently of the load generators, which share the same cores.")
+print()
+print("Before each measured run its load generator twice floods about 200,000 deliveries' worth of events (1,000 at N = 200,")
+print("200 at N = 1,000) and discards them, pausing 2 s after each, for every peer alike: the servers are compared warmed up")
+print("(JIT tier-up, pools, buffers), as in steady state. Without it a fresh .NET server spends most of a short flood compiling.")
 print()
 print("| N | M | rate | instances | ours (.NET client) deliveries/s | p50 / p99 ms | lost | ours (node client) deliveries/s | p50 / p99 ms | lost | ours server CPU us/delivery | socket.io deliveries/s | p50 / p99 ms | lost | socket.io server CPU us/delivery | ours/socket.io (node clients) | ours/socket.io server CPU |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")

@@ -3,7 +3,9 @@
 // bench/peers/socketio/client.js so bench/run.sh can put both side by side.
 //
 //   dotnet run -c Release --project bench/HubLoad -- --urls http://127.0.0.1:5000[,http://127.0.0.1:5001]
-//       --clients 200 --events 2000 --rate 0 --payload 256 [--timeout-seconds 120]
+//       --clients 200 --events 2000 --rate 0 --payload 256 [--warmup W] [--timeout-seconds 120]
+// --warmup W: W events flooded to every client and discarded before the measured run, twice, with a pause after each, so
+// the run sees a warmed-up server (JIT tiering, pools), as in steady state. bench/run.sh passes the same W to every peer.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -26,6 +28,8 @@ long delivered = 0;
 double lastReceiveAt = 0;
 var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 var lastDelivery = Stopwatch.StartNew();
+var warming = false; // warm-up ticks are counted apart and never measured
+long warmed = 0;
 
 var connections = new List<HubConnection>(options.Clients);
 Console.Error.WriteLine($"connecting {options.Clients} hub clients to {string.Join(",", urls.Select(u => u.ToString()))}");
@@ -46,6 +50,7 @@ for (var batch = 0; batch < options.Clients; batch += 50)
         {
             var payload = e.GetProperty("payload");
             if (!payload.TryGetProperty("sentAt", out var sentAt)) return;
+            if (Volatile.Read(ref warming)) { Interlocked.Increment(ref warmed); return; }
             var now = Clock.NowMs();
             var index = Interlocked.Increment(ref delivered) - 1;
             if (index < expected) latencies[index] = now - sentAt.GetDouble();
@@ -59,6 +64,24 @@ for (var batch = 0; batch < options.Clients; batch += 50)
     await Task.WhenAll(opening).WaitAsync(TimeSpan.FromSeconds(60));
 }
 Console.Error.WriteLine("all connected; publishing");
+
+// Warm-up: two discarded floods, each followed by a pause in which the server's JIT can finish its background tier-up.
+if (options.Warmup > 0)
+{
+    Volatile.Write(ref warming, true);
+    var warmClock = Stopwatch.StartNew();
+    const int rounds = 2;
+    for (var round = 1; round <= rounds; round++)
+    {
+        (await http.PostAsJsonAsync("api/bench/publish", new { count = options.Warmup, rate = 0, payloadBytes = options.Payload, wait = false }))
+            .EnsureSuccessStatusCode();
+        while (Interlocked.Read(ref warmed) < (long)options.Clients * options.Warmup * round && warmClock.Elapsed < TimeSpan.FromSeconds(30 * round))
+            await Task.Delay(50);
+        await Task.Delay(2000);
+    }
+    Volatile.Write(ref warming, false);
+    Console.Error.WriteLine($"warm-up: {Interlocked.Read(ref warmed)}/{(long)options.Clients * options.Warmup * rounds} deliveries in {warmClock.Elapsed.TotalSeconds:F2} s (discarded)");
+}
 
 var cpuBefore = await ServerCpuMsAsync();
 var firstSentAt = Clock.NowMs();
@@ -121,7 +144,7 @@ namespace HubLoad
         public static double NowMs() => OriginMs + Stopwatch.GetElapsedTime(OriginTicks).TotalMilliseconds;
     }
 
-    internal sealed record Options(Uri[] Urls, int Clients, int Events, double Rate, int Payload, int TimeoutSeconds)
+    internal sealed record Options(Uri[] Urls, int Clients, int Events, double Rate, int Payload, int Warmup, int TimeoutSeconds)
     {
         public static Options Parse(string[] args)
         {
@@ -134,7 +157,7 @@ namespace HubLoad
             return new Options(
                 Get("urls").Split(',').Select(u => new Uri(u.EndsWith('/') ? u : u + "/")).ToArray(),
                 int.Parse(Get("clients")), int.Parse(Get("events")), double.Parse(Get("rate", "0"), CultureInfo.InvariantCulture),
-                int.Parse(Get("payload", "256")), int.Parse(Get("timeout-seconds", "120")));
+                int.Parse(Get("payload", "256")), int.Parse(Get("warmup", "0")), int.Parse(Get("timeout-seconds", "120")));
         }
     }
 }

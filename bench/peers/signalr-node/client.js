@@ -3,7 +3,11 @@
 // peer's client (bench/peers/socketio/client.js). Prints exactly one JSON line to stdout; everything else to stderr.
 //
 //   node client.js --urls http://127.0.0.1:PORT[,http://127.0.0.1:PORT2] --clients N --events M --rate R \
-//                  --payload 256 [--timeout-seconds 120]
+//                  --payload 256 [--warmup W] [--timeout-seconds 120]
+//
+// --warmup W: before the measured run, W events are flooded to every client and discarded, twice, with a pause after
+// each, so the measured run sees a warmed-up server (JIT, pools, buffers), as in steady state. run.sh passes the
+// same W to every peer.
 //
 // The app must run with REALTIME_BENCH_ENDPOINTS=true (POST /api/bench/token, POST /api/bench/publish,
 // GET /api/bench/cpu). Exit codes: 0 all deliveries arrived, 2 some were lost (JSON still printed), 1 setup failure.
@@ -71,6 +75,7 @@ function parseArgs(argv) {
     events: int('events'),
     rate: num('rate', 0),
     payload: int('payload', 256),
+    warmup: int('warmup', 0),
     timeoutMs: num('timeout-seconds', 120) * 1000,
   };
 }
@@ -88,8 +93,11 @@ let extra = 0; // ticks beyond N*M (should stay 0)
 let firstSentAt = Infinity;
 let lastRecvAt = 0;
 let finishing = false;
+let warming = false; // warm-up ticks are counted apart and never measured
+let warmed = 0;
 
 function onTick(p) {
+  if (warming) { warmed++; return; }
   const now = nowMs();
   const sentAt = p.sentAt;
   if (deliveries < expected) latencies[deliveries++] = now - sentAt;
@@ -298,8 +306,48 @@ async function getToken() {
   return token;
 }
 
+async function requestPublish(count, rate) {
+  const publishUrl = api('api/bench/publish');
+  let res;
+  try {
+    res = await fetch(publishUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ count, rate, payloadBytes: cfg.payload, wait: false }),
+    });
+  } catch (err) {
+    closeAll();
+    fail(`publish to ${publishUrl} failed: ${err.cause?.message ?? err.message}`);
+  }
+  if (res.status !== 202) {
+    const body = await res.text().catch(() => '');
+    closeAll();
+    fail(`publish to ${publishUrl} returned HTTP ${res.status}${body ? `: ${body.slice(0, 300)}` : ''}`);
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Floods cfg.warmup events (discarded) WARMUP_ROUNDS times, each time waiting until they all arrived (or 30 s) and
+// then pausing, so the server's JIT can finish its background tier-up on an otherwise idle machine.
+const WARMUP_ROUNDS = 2;
+const WARMUP_PAUSE_MS = 2000;
+async function warmUp() {
+  warming = true;
+  const started = nowMs();
+  for (let round = 1; round <= WARMUP_ROUNDS; round++) {
+    await requestPublish(cfg.warmup, 0);
+    while (warmed < N * cfg.warmup * round && nowMs() - started < 30_000 * round) await sleep(50);
+    await sleep(WARMUP_PAUSE_MS);
+  }
+  warming = false;
+  log(`warm-up: ${warmed}/${N * cfg.warmup * WARMUP_ROUNDS} deliveries in ${((nowMs() - started) / 1000).toFixed(2)} s (discarded)`);
+}
+
+let token;
+
 async function main() {
-  const token = await getToken();
+  token = await getToken();
   const t0 = nowMs();
   // Pings keep idle connections alive (the server drops a client silent for 30 s); started before connecting, as
   // connecting 1,000 clients can take a while. Only sockets past the handshake are pinged.
@@ -315,27 +363,12 @@ async function main() {
   log(`${N} clients connected to ${cfg.urls.length} url(s) in ${((nowMs() - t0) / 1000).toFixed(2)} s`);
 
   running = true;
+  if (cfg.warmup > 0) await warmUp();
   try { cpuBefore = await serverCpuMs(); } catch (err) { log(`cannot read server CPU: ${err.message}`); }
-  const publishUrl = api('api/bench/publish');
   cpuClientBefore = process.cpuUsage();
   framesBefore = frames;
   publishAt = nowMs();
-  let res;
-  try {
-    res = await fetch(publishUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ count: M, rate: cfg.rate, payloadBytes: cfg.payload, wait: false }),
-    });
-  } catch (err) {
-    closeAll();
-    fail(`publish to ${publishUrl} failed: ${err.cause?.message ?? err.message}`);
-  }
-  if (res.status !== 202) {
-    const body = await res.text().catch(() => '');
-    closeAll();
-    fail(`publish to ${publishUrl} returned HTTP ${res.status}${body ? `: ${body.slice(0, 300)}` : ''}`);
-  }
+  await requestPublish(M, cfg.rate);
   log(`publish accepted: count=${M} rate=${cfg.rate} payloadBytes=${cfg.payload}`);
   if (expected === 0) return finish('nothing expected');
 

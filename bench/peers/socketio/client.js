@@ -1,7 +1,11 @@
 // Load client for the socket.io peer. Prints exactly one JSON line to stdout; everything else goes to stderr.
 //
 //   node client.js --urls http://127.0.0.1:PORT[,http://127.0.0.1:PORT2] --clients N --events M --rate R \
-//                  --payload 256 --publish-url http://127.0.0.1:PORT/publish [--timeout-seconds 120]
+//                  --payload 256 --publish-url http://127.0.0.1:PORT/publish [--warmup W] [--timeout-seconds 120]
+//
+// --warmup W: before the measured run, W events are flooded to every client and discarded, twice, with a pause after
+// each, so the measured run sees a warmed-up server (V8 JIT, buffers), as in steady state. bench/run.sh passes the
+// same W to every peer.
 //
 // Exit codes: 0 all deliveries arrived, 2 some were lost (JSON still printed), 1 setup failure.
 import { performance } from 'node:perf_hooks';
@@ -58,6 +62,7 @@ function parseArgs(argv) {
     rate: num('rate', 0),
     payload: int('payload', 256),
     publishUrl: opts['publish-url'],
+    warmup: int('warmup', 0),
     timeoutMs: num('timeout-seconds', 120) * 1000,
   };
 }
@@ -74,8 +79,11 @@ let extra = 0; // ticks beyond N*M (should stay 0)
 let firstSentAt = Infinity;
 let lastRecvAt = 0;
 let finishing = false;
+let warming = false; // warm-up ticks are counted apart and never measured
+let warmed = 0;
 
 function onTick(p) {
+  if (warming) { warmed++; return; }
   const now = nowMs();
   const sentAt = p.sentAt;
   if (deliveries < expected) latencies[deliveries++] = now - sentAt;
@@ -192,6 +200,42 @@ async function finish(why) {
   process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(code));
 }
 
+async function requestPublish(count, rate) {
+  let res;
+  try {
+    res = await fetch(cfg.publishUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count, rate, payloadBytes: cfg.payload }),
+    });
+  } catch (err) {
+    closeAll();
+    fail(`publish to ${cfg.publishUrl} failed: ${err.message}`);
+  }
+  if (res.status !== 202) {
+    closeAll();
+    fail(`publish to ${cfg.publishUrl} returned HTTP ${res.status}`);
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Floods cfg.warmup events (discarded) WARMUP_ROUNDS times, each time waiting until they all arrived (or 30 s) and
+// then pausing, so the server's JIT can finish its background tier-up on an otherwise idle machine.
+const WARMUP_ROUNDS = 2;
+const WARMUP_PAUSE_MS = 2000;
+async function warmUp() {
+  warming = true;
+  const started = nowMs();
+  for (let round = 1; round <= WARMUP_ROUNDS; round++) {
+    await requestPublish(cfg.warmup, 0);
+    while (warmed < N * cfg.warmup * round && nowMs() - started < 30_000 * round) await sleep(50);
+    await sleep(WARMUP_PAUSE_MS);
+  }
+  warming = false;
+  log(`warm-up: ${warmed}/${N * cfg.warmup * WARMUP_ROUNDS} deliveries in ${((nowMs() - started) / 1000).toFixed(2)} s (discarded)`);
+}
+
 async function main() {
   const t0 = nowMs();
   try {
@@ -203,23 +247,10 @@ async function main() {
   log(`${N} clients connected to ${cfg.urls.length} url(s) in ${((nowMs() - t0) / 1000).toFixed(2)} s`);
 
   running = true;
+  if (cfg.warmup > 0) await warmUp();
   try { cpuBefore = await serverCpuMs(); } catch (err) { log(`cannot read server CPU: ${err.message}`); }
   publishAt = nowMs();
-  let res;
-  try {
-    res = await fetch(cfg.publishUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: M, rate: cfg.rate, payloadBytes: cfg.payload }),
-    });
-  } catch (err) {
-    closeAll();
-    fail(`publish to ${cfg.publishUrl} failed: ${err.message}`);
-  }
-  if (res.status !== 202) {
-    closeAll();
-    fail(`publish to ${cfg.publishUrl} returned HTTP ${res.status}`);
-  }
+  await requestPublish(M, cfg.rate);
   log(`publish accepted: count=${M} rate=${cfg.rate} payloadBytes=${cfg.payload}`);
   if (expected === 0) return finish('nothing expected');
 

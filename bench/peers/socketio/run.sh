@@ -7,7 +7,7 @@
 #   plus two socket.io servers joined by @socket.io/redis-adapter; clients are spread over both and
 #   the publish goes to the first one. Prints the client's JSON line on stdout; exit code is the client's.
 #
-# Optional env: PAYLOAD (default 256), TIMEOUT_SECONDS (default 120), KEEP_LOGS=1 (keep the temp log dir).
+# Optional env: PAYLOAD (default 256), WARMUP (events flooded and discarded before the measured run, default 0), TIMEOUT_SECONDS (default 120), KEEP_LOGS=1 (keep the temp log dir).
 set -euo pipefail
 
 usage() { echo "usage: $0 CLIENTS EVENTS RATE [redis]" >&2; exit 64; }
@@ -15,6 +15,7 @@ usage() { echo "usage: $0 CLIENTS EVENTS RATE [redis]" >&2; exit 64; }
 CLIENTS=$1 EVENTS=$2 RATE=$3 MODE=${4:-}
 [[ -z "$MODE" || "$MODE" == "redis" ]] || usage
 PAYLOAD=${PAYLOAD:-256}
+WARMUP=${WARMUP:-0}
 TIMEOUT_SECONDS=${TIMEOUT_SECONDS:-120}
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -101,7 +102,7 @@ URL_LIST=$(IFS=,; echo "${URLS[*]}")
 # Client runs in the background + wait, so a TERM/INT to this script is handled at once (and the
 # trap kills the client too) instead of being deferred until a foreground child finishes.
 node client.js --urls "$URL_LIST" --clients "$CLIENTS" --events "$EVENTS" --rate "$RATE" \
-  --payload "$PAYLOAD" --publish-url "${URLS[0]}/publish" --timeout-seconds "$TIMEOUT_SECONDS" &
+  --payload "$PAYLOAD" --warmup "$WARMUP" --publish-url "${URLS[0]}/publish" --timeout-seconds "$TIMEOUT_SECONDS" &
 CLIENT_PID=$!
 PIDS=("$CLIENT_PID" "${PIDS[@]}")
 set +e
