@@ -9,6 +9,7 @@
 //
 // Exit codes: 0 all deliveries arrived, 2 some were lost (JSON still printed), 1 setup failure.
 import { performance } from 'node:perf_hooks';
+import { warmUp as runWarmUp } from '../warmup.mjs';
 import { io } from 'socket.io-client';
 
 const CONNECT_BATCH = 50;
@@ -218,22 +219,11 @@ async function requestPublish(count, rate) {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Floods cfg.warmup events (discarded) WARMUP_ROUNDS times, each time waiting until they all arrived (or 30 s) and
-// then pausing, so the server's JIT can finish its background tier-up on an otherwise idle machine.
-const WARMUP_ROUNDS = 2;
-const WARMUP_PAUSE_MS = 2000;
+// Warm-up ticks are counted apart (see onTick) and never measured.
 async function warmUp() {
   warming = true;
-  const started = nowMs();
-  for (let round = 1; round <= WARMUP_ROUNDS; round++) {
-    await requestPublish(cfg.warmup, 0);
-    while (warmed < N * cfg.warmup * round && nowMs() - started < 30_000 * round) await sleep(50);
-    await sleep(WARMUP_PAUSE_MS);
-  }
+  await runWarmUp({ events: cfg.warmup, clients: N, publish: (count) => requestPublish(count, 0), received: () => warmed, log });
   warming = false;
-  log(`warm-up: ${warmed}/${N * cfg.warmup * WARMUP_ROUNDS} deliveries in ${((nowMs() - started) / 1000).toFixed(2)} s (discarded)`);
 }
 
 async function main() {
