@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark in one go and writes bench/RESULTS.md (about 10 minutes on 2 cores):
+# Runs every benchmark in one go and writes bench/RESULTS.md (about 12 minutes on 2 cores):
 #   1. in-process fan-out vs a raw System.Threading.Channels baseline, and scoped-delivery cost (bench/RealtimeBench);
 #   2. over the wire: our SignalR hub (SignalR.Client load generator, bench/HubLoad) vs a socket.io 4.8 peer
 #      (bench/peers/socketio), N = 200 and 1,000 clients, M = 2,000 events, 256-byte payload, flood and paced
@@ -147,8 +147,8 @@ print()
 print("Server CPU per delivery is each server's own CPU time during the publish phase (connection set-up excluded) divided by")
 print("deliveries: it compares the servers independently of the load generators, which share the same cores.")
 print()
-print("Before each measured run its load generator twice floods about 200,000 deliveries' worth of events (1,000 at N = 200,")
-print("200 at N = 1,000) and discards them, pausing 2 s after each, for every peer alike: the servers are compared warmed up")
+print("Before each measured run its load generator twice floods events it discards, pausing 2 s after each (a full run: about")
+print("200,000 deliveries a round, 1,000 events at N = 200, 200 at N = 1,000), for every peer alike: the servers are compared warmed up")
 print("(JIT tier-up, pools, buffers), as in steady state. Without it a fresh .NET server spends most of a short flood compiling.")
 print()
 print("| N | M | rate | instances | ours (.NET client) deliveries/s | p50 / p99 ms | lost | ours (node client) deliveries/s | p50 / p99 ms | lost | ours server CPU us/delivery | socket.io deliveries/s | p50 / p99 ms | lost | socket.io server CPU us/delivery | ours/socket.io (node clients) | ours/socket.io server CPU |")
