@@ -39,7 +39,7 @@ public sealed class RealtimeMetrics : IDisposable
 
     public void Dispose() => meter.Dispose();
 
-    /// <summary>The publisher bumps Published once per event while every connection's pump bumps Delivered: on one
+    /// <summary>The publisher bumps Published once per event while every connection's drain bumps Delivered: on one
     /// cache line each increment would evict the other core's copy, so they sit 64 bytes apart (the rarely
     /// written ones share the last line).</summary>
     [StructLayout(LayoutKind.Explicit, Size = 192)]

@@ -1,10 +1,8 @@
-using System.Threading.Channels;
-
 namespace App.Web.Realtime;
 
 /// <summary>
-/// One connection's subscriptions and its bounded queue. The publisher only enqueues (never waits); a single
-/// pump hands events to matching handlers through <c>dispatch</c> (a circuit's renderer dispatcher), one at a
+/// One connection's subscriptions and its bounded queue (a <see cref="BoundedMailbox{T}"/>). The publisher only
+/// enqueues (never waits); a single drain hands events to matching handlers through <c>dispatch</c> (a circuit's renderer dispatcher), one at a
 /// time and in order. A full queue drops the event, counts it, and then tells every subscription how many it
 /// missed (<see cref="RealtimeEventContext.MissedEvent"/>) so it can reload. A failing handler is logged and
 /// counted; the others and the connection carry on.
@@ -13,13 +11,14 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
 {
     public const int DefaultCapacity = 512;
 
-    private readonly Channel<RealtimeEnvelope> queue;
+    private readonly BoundedMailbox<RealtimeEnvelope> queue;
     private readonly Func<Func<Task>, Task> dispatch;
     private readonly RealtimeMetrics metrics;
     private readonly ILogger logger;
-    private readonly Task pump;
+    private readonly Lock changing = new();
     private Subscription[] subscriptions = [];
     private long missed;
+    private long delivered; // handlers run since the last drain ended; only the drain touches it
 
     public RealtimeSubscriptions(string connectionId, string originId, Func<Func<Task>, Task> dispatch,
         RealtimeMetrics metrics, ILogger logger, int capacity = DefaultCapacity)
@@ -29,12 +28,7 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
         this.dispatch = dispatch;
         this.metrics = metrics;
         this.logger = logger;
-        queue = Channel.CreateBounded<RealtimeEnvelope>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        pump = Task.Run(PumpAsync);
+        queue = new BoundedMailbox<RealtimeEnvelope>(capacity, ConsumeAsync, DrainedAsync);
     }
 
     public string ConnectionId { get; }
@@ -52,14 +46,14 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
         if (eventName != "*" && !App.Domain.Events.RealtimeEventNames.IsValidEvent(eventName))
             throw new ArgumentException($"'{eventName}' is not an event name (e.g. 'projects.project.changed') or '*'.", nameof(eventName));
         var subscription = new Subscription(this, eventName, onEvent, matches);
-        lock (queue) subscriptions = [.. subscriptions, subscription];
+        lock (changing) subscriptions = [.. subscriptions, subscription];
         return subscription;
     }
 
     public void Deliver(RealtimeEnvelope envelope)
     {
         if (Volatile.Read(ref subscriptions).Length == 0) return;
-        if (queue.Writer.TryWrite(envelope)) return;
+        if (queue.TryPost(envelope)) return;
         Interlocked.Increment(ref missed);
         metrics.OnOverflow();
     }
@@ -70,34 +64,62 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
     {
         if (Volatile.Read(ref subscriptions).Length == 0) return;
         // A full queue already ends in a missed notice once it drains; counting one more makes sure of it.
-        if (!queue.Writer.TryWrite(MissedMarker)) Interlocked.Increment(ref missed);
+        if (!queue.TryPost(MissedMarker)) Interlocked.Increment(ref missed);
     }
 
     // Queued by NotifyMissed; never delivered as an event.
     private static readonly RealtimeEnvelope MissedMarker = new() { Event = RealtimeEventContext.MissedEvent };
 
-    private async Task PumpAsync()
+    /// <summary>One queued item, in order: drops counted since the last one are reported before it.</summary>
+    private ValueTask ConsumeAsync(RealtimeEnvelope envelope)
     {
-        var reader = queue.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            long delivered = 0;
-            while (reader.TryRead(out var envelope))
-            {
-                if (ReferenceEquals(envelope, MissedMarker))
-                {
-                    delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
-                    continue;
-                }
-                if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
-                var context = envelope.OriginId == OriginId ? new RealtimeEventContext(envelope, isOwnEcho: true) : envelope.SharedContext();
-                delivered += await DispatchAsync(context, missedNotice: false);
-            }
-            // The queue drained: report drops that happened while it was full and nothing followed them.
-            if (Volatile.Read(ref missed) > 0) delivered += await DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true);
-            // One shared-counter update per drained batch, not per delivery (it would bounce between cores).
-            if (delivered > 0) metrics.OnDelivered((int)Math.Min(delivered, int.MaxValue));
-        }
+        if (ReferenceEquals(envelope, MissedMarker) || Volatile.Read(ref missed) > 0) return ConsumeAfterMissedAsync(envelope);
+        return Counted(DispatchAsync(ContextFor(envelope), missedNotice: false));
+    }
+
+    private async ValueTask ConsumeAfterMissedAsync(RealtimeEnvelope envelope)
+    {
+        await Counted(DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true));
+        if (!ReferenceEquals(envelope, MissedMarker)) await Counted(DispatchAsync(ContextFor(envelope), missedNotice: false));
+    }
+
+    private RealtimeEventContext ContextFor(RealtimeEnvelope envelope) =>
+        envelope.OriginId == OriginId ? new RealtimeEventContext(envelope, isOwnEcho: true) : envelope.SharedContext();
+
+    /// <summary>The queue ran empty: report drops that happened while it was full and nothing followed them, then
+    /// count what was delivered: one shared-counter update per drain, not per delivery (it would bounce between
+    /// cores).</summary>
+    private ValueTask DrainedAsync()
+    {
+        if (Volatile.Read(ref missed) > 0) return DrainedAfterMissedAsync();
+        FlushDelivered();
+        return default;
+    }
+
+    private async ValueTask DrainedAfterMissedAsync()
+    {
+        await Counted(DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true));
+        FlushDelivered();
+    }
+
+    private void FlushDelivered()
+    {
+        if (delivered == 0) return;
+        metrics.OnDelivered((int)Math.Min(delivered, int.MaxValue));
+        delivered = 0;
+    }
+
+    private ValueTask Counted(ValueTask<int> dispatching)
+    {
+        if (!dispatching.IsCompletedSuccessfully) return CountedAsync(dispatching);
+        delivered += dispatching.Result;
+        return default;
+    }
+
+    private async ValueTask CountedAsync(ValueTask<int> dispatching)
+    {
+        var handlers = await dispatching;
+        delivered += handlers;
     }
 
     /// <summary>Runs every interested subscription for one event in a single trip to the dispatcher; returns how
@@ -116,7 +138,7 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
         Task dispatched;
         try
         {
-            // The pump dispatches one event at a time, so one delegate per connection (reading the pending fields)
+            // The drain dispatches one event at a time, so one delegate per connection (reading the pending fields)
             // serves every event: no closure is allocated per delivery.
             dispatched = dispatch(runPending ??= RunPendingAsync);
         }
@@ -147,7 +169,7 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
         logger.LogError(ex, "Realtime dispatch for {Event} failed on {Connection}", context.Event, ConnectionId);
     }
 
-    // The event being dispatched and the handlers that ran for it (the pump dispatches one event at a time).
+    // The event being dispatched and the handlers that ran for it (the drain dispatches one event at a time).
     private int handled;
     private Subscription[] pendingSubscriptions = [];
     private RealtimeEventContext? pendingContext;
@@ -216,24 +238,24 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
 
     private void Remove(Subscription subscription)
     {
-        lock (queue) subscriptions = subscriptions.Where(s => s != subscription).ToArray();
+        lock (changing) subscriptions = subscriptions.Where(s => s != subscription).ToArray();
     }
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        lock (queue)
+        var stopped = queue.CloseAsync();
+        lock (changing)
         {
             foreach (var subscription in subscriptions) subscription.Disposed = true;
             subscriptions = [];
         }
         try
         {
-            await pump.WaitAsync(TimeSpan.FromSeconds(5));
+            await stopped.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Realtime pump of {Connection} did not stop within 5 s", ConnectionId);
+            logger.LogWarning("Realtime queue of {Connection} was still delivering 5 s after it closed", ConnectionId);
         }
     }
 
