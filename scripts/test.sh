@@ -119,6 +119,8 @@ log "Redis on 127.0.0.1:$REDIS_PORT"
 export TEST_MYSQL_HOST=127.0.0.1 TEST_MYSQL_PORT="$MYSQL_PORT" TEST_MYSQL_USER=apptest TEST_MYSQL_PASSWORD="$MYSQL_PASSWORD"
 export TEST_REDIS_URL="127.0.0.1:$REDIS_PORT" TEST_REDIS_SERVER="$(find_bin redis-server)" TEST_CHROMIUM="$CHROMIUM"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Apps started by tests keep their databases and keys here, removed with the rest of $TMP when the run ends.
+export TEST_WORK_ROOT="$TMP/apps"
 # Things a passing test worked around (see tests/Shared/TestNotes.cs), printed before the summary.
 export TEST_NOTES_FILE="$RESULTS/test-notes.log"
 

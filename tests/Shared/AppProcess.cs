@@ -88,9 +88,12 @@ public sealed class AppProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A fresh working directory: under TEST_WORK_ROOT when set (scripts/test.sh points it into the folder
+    /// it removes when the run ends, so apps' databases and keys do not pile up in /tmp), else under the temp path.</summary>
     public static string NewWorkDir()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "app-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var root = Environment.GetEnvironmentVariable("TEST_WORK_ROOT") is { Length: > 0 } set ? set : Path.GetTempPath();
+        var dir = Path.Combine(root, "app-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         return dir;
     }
