@@ -44,6 +44,7 @@ internal static class ChannelsBaseline
         var window = inFlight ?? 256 * workspaces;
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < events; i++)
         {
@@ -58,10 +59,12 @@ internal static class ChannelsBaseline
         }
         await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         foreach (var channel in channels) channel.Writer.TryComplete();
         await Task.WhenAll(consumers);
         var (p50, p99) = latencies.Percentiles();
-        return new FanoutBenchmark.Result(expected / elapsed.TotalSeconds, p50, p99, allocated / (double)expected, expected, overflow);
+        return new FanoutBenchmark.Result(expected / elapsed.TotalSeconds, p50, p99, allocated / (double)expected, expected, overflow,
+            cpu.TotalNanoseconds / expected);
     }
 }

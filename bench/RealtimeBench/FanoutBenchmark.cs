@@ -12,7 +12,10 @@ namespace RealtimeBench;
 /// </summary>
 internal static class FanoutBenchmark
 {
-    public sealed record Result(double DeliveriesPerSecond, double P50, double P99, double BytesPerDelivery, long Deliveries, long Overflow);
+    /// <param name="CpuNanosPerDelivery">The whole process's CPU time during the run (every thread: publisher,
+    /// consumers, runtime) per delivery: steadier than throughput on a shared machine.</param>
+    public sealed record Result(double DeliveriesPerSecond, double P50, double P99, double BytesPerDelivery, long Deliveries, long Overflow,
+        double CpuNanosPerDelivery);
 
     /// <param name="inFlight">Events in flight at most; null = half a queue per subscriber (throughput), 1 = one
     /// event at a time (latency without queueing).</param>
@@ -46,6 +49,7 @@ internal static class FanoutBenchmark
         var window = inFlight ?? RealtimeSubscriptions.DefaultCapacity / 2 * workspaces;
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var started = Stopwatch.GetTimestamp();
         firstSequence = harness.Sequence.Upcoming; // one publisher: event i carries Upcoming + i * Slots
         for (var i = 0; i < events; i++)
@@ -64,6 +68,7 @@ internal static class FanoutBenchmark
             await Task.WhenAny(done.Task, Task.Delay(10));
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         foreach (var connection in connections)
@@ -73,6 +78,7 @@ internal static class FanoutBenchmark
         }
         var (p50, p99) = latencies.Percentiles();
         var made = expected - harness.Metrics.Overflowed;
-        return new Result(made / elapsed.TotalSeconds, p50, p99, allocated / (double)expected, expected, harness.Metrics.Overflowed);
+        return new Result(made / elapsed.TotalSeconds, p50, p99, allocated / (double)expected, expected, harness.Metrics.Overflowed,
+            cpu.TotalNanoseconds / made);
     }
 }

@@ -60,7 +60,9 @@ if (what is "fanout" or "all")
             GC.Collect();
             baselineRuns.Add(await ChannelsBaseline.RunAsync(n, w, events));
         }
-        Console.Error.WriteLine($"{n}:{w} ours {string.Join(" ", oursRuns.Select(r => $"{r.DeliveriesPerSecond / 1e6:F2}M"))} channels {string.Join(" ", baselineRuns.Select(r => $"{r.DeliveriesPerSecond / 1e6:F2}M"))}");
+        static string Rounds(List<FanoutBenchmark.Result> runs) =>
+            string.Join(" ", runs.Select(r => $"{r.DeliveriesPerSecond / 1e6:F2}M/s {r.CpuNanosPerDelivery:F0}ns-cpu"));
+        Console.Error.WriteLine($"{n}:{w} ours {Rounds(oursRuns)} | channels {Rounds(baselineRuns)}");
         var ours = Median(oursRuns);
         var baseline = Median(baselineRuns);
         var oursIdle = await FanoutBenchmark.RunAsync(n, w, 200, inFlight: 1);
