@@ -26,6 +26,8 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
+# The app CircuitLoad starts keeps its database and keys here (see tests/Shared/AppProcess.cs), removed at exit.
+export TEST_WORK_ROOT="$TMP/apps"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { for _ in $(seq 1 300); do curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0; sleep 0.1; done; log "$1 never answered"; return 1; }
