@@ -5,16 +5,6 @@ namespace App.UnitTests.Realtime;
 /// <summary>The queue behind every circuit's subscriptions: order, one item at a time, bounds, closing.</summary>
 public sealed class BoundedMailboxTests
 {
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(5);
-        }
-    }
-
     [Fact]
     public async Task Items_arrive_once_each_in_order_one_at_a_time_across_many_drains()
     {
@@ -40,7 +30,7 @@ public sealed class BoundedMailboxTests
             if (i % 100 == 0) await Task.Delay(1); // let it run empty now and then
         }
 
-        await WaitUntilAsync(() => { lock (seen) return seen.Count == 5_000; });
+        await Eventually.TrueAsync(() => { lock (seen) return seen.Count == 5_000; });
         Assert.Equal(Enumerable.Range(0, 5_000), seen);
         Assert.False(overlapped);
         Assert.True(drains > 1, "the drain should stop when empty and start again on the next post");
@@ -65,9 +55,9 @@ public sealed class BoundedMailboxTests
         Assert.False(mailbox.TryPost(5));
 
         gate.SetResult();
-        await WaitUntilAsync(() => { lock (seen) return seen.Count == 4; });
+        await Eventually.TrueAsync(() => { lock (seen) return seen.Count == 4; });
         Assert.True(mailbox.TryPost(6));
-        await WaitUntilAsync(() => { lock (seen) return seen.Count == 5; });
+        await Eventually.TrueAsync(() => { lock (seen) return seen.Count == 5; });
         Assert.Equal([1, 2, 3, 4, 6], seen);
     }
 

@@ -10,16 +10,6 @@ public sealed class SubscriptionQueueTests
     private static RealtimeEnvelope Envelope(long sequence, string name = "tests.queue.event", string? origin = null) =>
         new() { Event = name, Scope = EventScope.Global, Sequence = sequence, OriginId = origin };
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(10);
-        }
-    }
-
     [Fact]
     public async Task A_slow_subscriber_drops_what_does_not_fit_counts_it_and_is_told_how_much_it_missed()
     {
@@ -43,7 +33,7 @@ public sealed class SubscriptionQueueTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
         gate.SetResult();
 
-        await WaitUntilAsync(() => { lock (handled) return handled.Any(h => h.IsMissed) && handled.Count(h => !h.IsMissed) >= 4; });
+        await Eventually.TrueAsync(() => { lock (handled) return handled.Any(h => h.IsMissed) && handled.Count(h => !h.IsMissed) >= 4; });
         await Task.Delay(50);
         lock (handled)
         {
@@ -72,7 +62,7 @@ public sealed class SubscriptionQueueTests
         queue.Deliver(Envelope(1));
         queue.Deliver(Envelope(2));
 
-        await WaitUntilAsync(() => { lock (received) return received.Count == 2; });
+        await Eventually.TrueAsync(() => { lock (received) return received.Count == 2; });
         Assert.Equal(2, metrics.HandlerFailures);
     }
 
@@ -90,11 +80,11 @@ public sealed class SubscriptionQueueTests
 
         queue.Deliver(Envelope(1, "tests.wanted.event"));
         queue.Deliver(Envelope(2, "tests.other.event", origin: "me"));
-        await WaitUntilAsync(() => { lock (named) lock (matched) return named.Count == 1 && matched.Count == 1; });
+        await Eventually.TrueAsync(() => { lock (named) lock (matched) return named.Count == 1 && matched.Count == 1; });
         byName.Dispose();
         queue.Deliver(Envelope(3, "tests.wanted.event"));
         queue.Deliver(Envelope(4, "tests.wanted.event"));
-        await WaitUntilAsync(() => { lock (matched) return matched.Count == 2; });
+        await Eventually.TrueAsync(() => { lock (matched) return matched.Count == 2; });
 
         Assert.Equal([1L], named);
         Assert.Equal([2L, 4L], matched);

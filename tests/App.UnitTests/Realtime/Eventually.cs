@@ -1,0 +1,15 @@
+namespace App.UnitTests.Realtime;
+
+/// <summary>Waits for something a background drain does (polling, 5 s at most).</summary>
+internal static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(5);
+        }
+    }
+}
