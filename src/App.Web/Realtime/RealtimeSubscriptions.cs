@@ -2,8 +2,8 @@ namespace App.Web.Realtime;
 
 /// <summary>
 /// One connection's subscriptions and its bounded queue (a <see cref="BoundedMailbox{T}"/>). The publisher only
-/// enqueues (never waits); a single drain hands events to matching handlers through <c>dispatch</c> (a circuit's renderer dispatcher), one at a
-/// time and in order. A full queue drops the event, counts it, and then tells every subscription how many it
+/// enqueues (never waits); a single drain hands events to matching handlers through <c>dispatch</c> (a circuit's
+/// renderer dispatcher), one at a time and in order. A full queue drops the event, counts it, and then tells every subscription how many it
 /// missed (<see cref="RealtimeEventContext.MissedEvent"/>) so it can reload. A failing handler is logged and
 /// counted; the others and the connection carry on.
 /// </summary>
