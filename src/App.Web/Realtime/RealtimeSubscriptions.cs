@@ -79,7 +79,7 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
 
     private async ValueTask ConsumeAfterMissedAsync(RealtimeEnvelope envelope)
     {
-        await Counted(DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true));
+        await ReportMissedAsync();
         if (!ReferenceEquals(envelope, MissedMarker)) await Counted(DispatchAsync(ContextFor(envelope), missedNotice: false));
     }
 
@@ -98,9 +98,13 @@ public sealed class RealtimeSubscriptions : IRealtimeConnection, IAsyncDisposabl
 
     private async ValueTask DrainedAfterMissedAsync()
     {
-        await Counted(DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true));
+        await ReportMissedAsync();
         FlushDelivered();
     }
+
+    /// <summary>Tells every subscription how many events were dropped since the last notice.</summary>
+    private ValueTask ReportMissedAsync() =>
+        Counted(DispatchAsync(RealtimeEventContext.ForMissed(Interlocked.Exchange(ref missed, 0)), missedNotice: true));
 
     private void FlushDelivered()
     {
