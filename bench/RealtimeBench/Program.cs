@@ -35,8 +35,6 @@ if (what is "fanout" or "all")
     Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     int[] sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 50_000];
     var targetDeliveries = quick ? 200_000 : 2_000_000;
-    await FanoutBenchmark.RunAsync(1_000, 10, 2_000); // warm-up (JIT, tiering)
-    await ChannelsBaseline.RunAsync(1_000, 10, 2_000);
     var rounds = quick ? 1 : 3;
     static FanoutBenchmark.Result Median(List<FanoutBenchmark.Result> runs) =>
         runs.OrderBy(r => r.DeliveriesPerSecond).ElementAt(runs.Count / 2);
