@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace App.Realtime.Redis;
+
+/// <summary>
+/// The one Redis connection of this instance (the realtime relay, and the app's own uses such as single-use tokens). It never
+/// blocks start-up: with Redis down the app starts, serves local delivery and reconnects by itself. State changes
+/// are logged once each ("unreachable", "reconnected"), never per event.
+/// </summary>
+public sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly ILogger<RedisConnection> logger;
+    private readonly Lazy<Task<ConnectionMultiplexer>> multiplexer;
+    private int reportedDown;
+
+    public RedisConnection(IOptions<RealtimeRedisOptions> redisOptions, ILogger<RedisConnection> logger)
+    {
+        this.logger = logger;
+        var settings = redisOptions.Value;
+        Prefix = settings.Prefix;
+        Address = RedisAddress.Describe(settings.Url);
+        var options = RedisAddress.Parse(settings.Url);
+        options.AbortOnConnectFail = false;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        options.ReconnectRetryPolicy = new LinearRetry(1000);
+        options.ClientName = settings.ClientName;
+        multiplexer = new(() => ConnectAsync(options));
+    }
+
+    /// <summary>Raised once when Redis is reachable again after an outage (on a Redis thread: hand work off).
+    /// Events from other instances sent during the outage are lost; see <see cref="AudienceResync"/>.</summary>
+    public event Action? Restored;
+
+    public string Prefix { get; }
+    public string Address { get; }
+
+    public bool IsConnected => multiplexer.IsValueCreated && multiplexer.Value.IsCompletedSuccessfully && multiplexer.Value.Result.IsConnected;
+
+    public Task<ConnectionMultiplexer> GetAsync() => multiplexer.Value;
+
+    public RedisChannel Channel(string name) => RedisChannel.Literal($"{Prefix}:{name}");
+
+    public RedisKey Key(string name) => $"{Prefix}:{name}";
+
+    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        connection.ConnectionFailed += (_, e) => ReportDown(e.Exception?.Message ?? e.FailureType.ToString());
+        connection.ConnectionRestored += (_, _) =>
+        {
+            if (Interlocked.Exchange(ref reportedDown, 0) != 1) return;
+            logger.LogWarning("Redis at {Address} is reachable again: cross-instance realtime delivery resumed", Address);
+            Restored?.Invoke();
+        };
+        if (!connection.IsConnected) ReportDown("not reachable at start-up");
+        else logger.LogInformation("Realtime fan-out through Redis at {Address} (prefix {Prefix})", Address, Prefix);
+        return connection;
+    }
+
+    /// <summary>Logs the outage once; called by the connection events and by failed operations.</summary>
+    public void ReportDown(string reason)
+    {
+        if (Interlocked.Exchange(ref reportedDown, 1) == 0)
+            logger.LogError("Redis at {Address} is unreachable ({Reason}): serving local delivery only until it is back", Address, reason);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (multiplexer.IsValueCreated && multiplexer.Value.IsCompletedSuccessfully) await multiplexer.Value.Result.DisposeAsync();
+    }
+}
+
+/// <summary>Settings of the Redis relay (<c>.AddRedis(o => ...)</c>).</summary>
+public sealed class RealtimeRedisOptions
+{
+    /// <summary><c>host:port</c>, StackExchange.Redis options, or <c>redis://[:password@]host:port[/db]</c>.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>Prefixes every channel and key, so several apps can share one Redis.</summary>
+    public string Prefix { get; set; } = "realtime";
+
+    public string ClientName { get; set; } = "app-realtime";
+}

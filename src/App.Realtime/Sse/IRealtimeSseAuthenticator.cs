@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http;
+
+namespace App.Realtime.Sse;
+
+/// <summary>
+/// Decides who an SSE request streams for. <c>EventSource</c> cannot send headers, so apps usually hand out a
+/// short-lived, single-use token and read it from the query string here. Return the user id, or an error
+/// (answered as 401 problem details, nothing streamed).
+/// </summary>
+public interface IRealtimeSseAuthenticator
+{
+    Task<SseAuthentication> AuthenticateAsync(HttpContext http);
+}
+
+public readonly record struct SseAuthentication(string? UserId, string? Error)
+{
+    public static SseAuthentication For(string userId) => new(userId, null);
+    public static SseAuthentication Refused(string error) => new(null, error);
+}
+
+/// <summary>The default: the request's own authenticated user (cookie, bearer), as for the hub.</summary>
+internal sealed class PrincipalSseAuthenticator(Microsoft.Extensions.Options.IOptions<RealtimeOptions> options) : IRealtimeSseAuthenticator
+{
+    public Task<SseAuthentication> AuthenticateAsync(HttpContext http) =>
+        Task.FromResult(options.Value.UserIdOf(http.User) is { } userId
+            ? SseAuthentication.For(userId)
+            : SseAuthentication.Refused("Sign in first."));
+}
+
+/// <summary>Settings of the SSE transport (<c>.AddServerSentEvents(o => ...)</c>).</summary>
+public sealed class RealtimeSseOptions
+{
+    public string Path { get; set; } = "/api/realtime/events";
+}

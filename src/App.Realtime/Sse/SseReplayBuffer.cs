@@ -1,0 +1,117 @@
+namespace App.Realtime.Sse;
+
+/// <summary>
+/// The recent events of each topic, so an SSE client that reconnects with <c>Last-Event-ID</c> gets exactly what it
+/// missed. Resume is by arrival position, not by comparing ids: ids are unique across instances but events from
+/// different instances arrive in no numeric order, so "ids greater than N" would skip or repeat events. Every routed
+/// event gets a local, strictly increasing arrival index (the bridge feeds this buffer under its ordering lock);
+/// <see cref="After"/> finds where the client's last event arrived and returns what arrived after it.
+/// Bounded: <see cref="PerTopic"/> events per topic, <see cref="MaxTopics"/> topics (least recently written dropped
+/// first). When what a client missed is no longer here (evicted, or its last id is from before this process
+/// started or unknown), the answer is "reset": the client reloads instead of silently missing events.
+/// </summary>
+public sealed class SseReplayBuffer : IRealtimeSink
+{
+    public const int PerTopic = 256;
+    public const int MaxTopics = 10_000;
+
+    private readonly object gate = new();
+    private readonly Dictionary<string, TopicRing> rings = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> recency = new();
+    // Where each event still held arrived; bounded by the rings (an entry leaves with its event).
+    private readonly Dictionary<long, long> arrivalOfId = new();
+    private long arrivals;
+    // Events that arrived at or before this index may have been dropped with a whole topic.
+    private long evictedThrough;
+
+    public void Publish(RealtimeEvent realtimeEvent, bool fromThisInstance)
+    {
+        if (!RealtimeTopics.IsValid(realtimeEvent.Topic)) return;
+        lock (gate)
+        {
+            var key = realtimeEvent.Topic;
+            if (!rings.TryGetValue(key, out var ring))
+            {
+                if (rings.Count >= MaxTopics) EvictLeastRecentTopic();
+                ring = new TopicRing(recency.AddLast(key), evictedThrough);
+                rings[key] = ring;
+            }
+            else
+            {
+                recency.Remove(ring.Node);
+                recency.AddLast(ring.Node);
+            }
+            var arrived = new Arrived(++arrivals, realtimeEvent);
+            if (ring.Add(arrived) is { } dropped) Forget(dropped);
+            arrivalOfId[realtimeEvent.Sequence] = arrived.Index;
+        }
+    }
+
+    /// <summary>Events in <paramref name="topics"/> that arrived after the event <paramref name="lastEventId"/>, in
+    /// arrival order; or <c>Reset = true</c> when that event is unknown here or some of those events were dropped.</summary>
+    public (bool Reset, IReadOnlyList<RealtimeEvent> Events) After(IEnumerable<string> topics, long lastEventId)
+    {
+        var result = new List<Arrived>();
+        lock (gate)
+        {
+            if (!arrivalOfId.TryGetValue(lastEventId, out var after)) return (true, []);
+            foreach (var key in topics.Distinct())
+            {
+                if (!rings.TryGetValue(key, out var ring))
+                {
+                    if (after < evictedThrough) return (true, []);
+                    continue;
+                }
+                if (after < ring.DroppedThrough) return (true, []);
+                result.AddRange(ring.After(after));
+            }
+        }
+        result.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return (false, result.ConvertAll(a => a.Event));
+    }
+
+    private void EvictLeastRecentTopic()
+    {
+        var oldest = recency.First!.Value;
+        recency.RemoveFirst();
+        var ring = rings[oldest];
+        rings.Remove(oldest);
+        evictedThrough = Math.Max(evictedThrough, ring.Newest);
+        foreach (var arrived in ring.Events) Forget(arrived);
+    }
+
+    private void Forget(Arrived arrived)
+    {
+        // Only if the id still points at this arrival (an id seen twice keeps its latest arrival).
+        if (arrivalOfId.TryGetValue(arrived.Event.Sequence, out var index) && index == arrived.Index)
+            arrivalOfId.Remove(arrived.Event.Sequence);
+    }
+
+    private readonly record struct Arrived(long Index, RealtimeEvent Event);
+
+    private sealed class TopicRing(LinkedListNode<string> node, long droppedThrough)
+    {
+        private readonly Queue<Arrived> events = new(PerTopic);
+        public LinkedListNode<string> Node { get; } = node;
+        /// <summary>Events of this topic that arrived at or before this index may have been dropped.</summary>
+        public long DroppedThrough { get; private set; } = droppedThrough;
+        public long Newest { get; private set; } = droppedThrough;
+        public IEnumerable<Arrived> Events => events;
+
+        /// <summary>Adds an event; returns the one that made room, if any.</summary>
+        public Arrived? Add(Arrived arrived)
+        {
+            Arrived? dropped = null;
+            if (events.Count == PerTopic)
+            {
+                dropped = events.Dequeue();
+                DroppedThrough = dropped.Value.Index;
+            }
+            events.Enqueue(arrived);
+            Newest = arrived.Index;
+            return dropped;
+        }
+
+        public IEnumerable<Arrived> After(long index) => events.Where(e => e.Index > index);
+    }
+}
