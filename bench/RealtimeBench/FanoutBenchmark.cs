@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using App.Domain.Events;
-using App.Web.Realtime;
+using App.Realtime;
+using App.Realtime.Circuits;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace RealtimeBench;
 
 /// <summary>
-/// Ours: M events through the real path (bus, bridge, audience index, one RealtimeSubscriptions per subscriber with
+/// Ours: M events through the real path (bus, bridge, audience index, one CircuitConnection per subscriber with
 /// its bounded mailbox, drained on the thread pool; handlers run inline instead of on a Blazor renderer). The publisher
 /// keeps at most a window of events in flight and waits for room in each recipient's queue, so nothing is dropped: a
 /// run with drops would not be a throughput figure.
@@ -38,10 +39,10 @@ internal static class FanoutBenchmark
         var handled = new long[subscribers];
         var members = Enumerable.Range(0, workspaces).Select(_ => new List<int>(subscribers / workspaces)).ToArray();
         var publishedTo = new long[workspaces];
-        var connections = new List<RealtimeSubscriptions>(subscribers);
+        var connections = new List<CircuitConnection>(subscribers);
         for (var i = 0; i < subscribers; i++)
         {
-            var connection = new RealtimeSubscriptions($"c{i}", $"o{i}", work => work(), harness.Metrics, NullLogger.Instance);
+            var connection = new CircuitConnection($"o{i}", work => work(), harness.Metrics, NullLogger.Instance);
             var index = i;
             connection.Subscribe("*", e =>
             {
@@ -50,13 +51,13 @@ internal static class FanoutBenchmark
                 if (Interlocked.Increment(ref delivered) == expected) done.TrySetResult();
                 return Task.CompletedTask;
             });
-            harness.Audience.Register(connection, $"u{i}", [workspaceIds[i % workspaces]]);
+            harness.Audience.Register(connection, $"u{i}", [EventScope.Workspace(workspaceIds[i % workspaces]).Key]);
             members[i % workspaces].Add(i);
             connections.Add(connection);
         }
 
         // In flight: at most half a queue per subscriber (each subscriber sees 1 in `workspaces` events).
-        var window = inFlight ?? RealtimeSubscriptions.DefaultCapacity / 2 * workspaces;
+        var window = inFlight ?? RealtimeConnectionQueue.DefaultCapacity / 2 * workspaces;
         GC.Collect();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var cpuBefore = Environment.CpuUsage.TotalTime;
@@ -67,7 +68,7 @@ internal static class FanoutBenchmark
             if (i >= window)
                 while (Interlocked.Read(ref delivered) < (long)(i - window + 1) * audience) await Task.Yield();
             var workspace = i % workspaces;
-            var mustHaveHandled = publishedTo[workspace] - (RealtimeSubscriptions.DefaultCapacity - 1);
+            var mustHaveHandled = publishedTo[workspace] - (RealtimeConnectionQueue.DefaultCapacity - 1);
             if (mustHaveHandled > 0)
                 foreach (var member in members[workspace])
                     while (Volatile.Read(ref handled[member]) < mustHaveHandled) await Task.Yield();

@@ -1,36 +1,46 @@
 using App.Domain.Events;
+using App.Realtime;
 using App.Web.Realtime;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace RealtimeBench;
 
-/// <summary>The product's realtime path without a web host: bus -> bridge -> audience -> connections.</summary>
+/// <summary>The product's realtime path without a web host, wired by <c>AddRealtime</c> as the app wires it:
+/// bus -> forwarder -> publisher -> audience -> connections.</summary>
 internal sealed class Harness : IAsyncDisposable
 {
-    public DomainEventBus Bus { get; } = new();
-    public RealtimeAudience Audience { get; } = new();
-    public RealtimeMetrics Metrics { get; } = new();
-    public RealtimeSequence Sequence { get; } = new();
-    public RealtimeBridge Bridge { get; }
+    private readonly ServiceProvider services;
+    private readonly IHostedService[] hosted;
 
     public Harness()
     {
-        Bridge = new RealtimeBridge(Bus, Audience, Sequence, new RealtimeTail(), Metrics, [], [],
-            NullLogger<RealtimeBridge>.Instance, NullLoggerFactory.Instance);
-        Bridge.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddSingleton<IDomainEvents, DomainEventBus>();
+        collection.AddRealtime().AddAudienceRule<WorkspaceAudienceRules>();
+        collection.AddHostedService<DomainEventForwarder>();
+        services = collection.BuildServiceProvider();
+        hosted = services.GetServices<IHostedService>().ToArray();
+        foreach (var service in hosted) service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
+
+    public IDomainEvents Bus => services.GetRequiredService<IDomainEvents>();
+    public RealtimeAudience Audience => services.GetRequiredService<RealtimeAudience>();
+    public RealtimeMetrics Metrics => services.GetRequiredService<RealtimeMetrics>();
+    public RealtimeSequence Sequence => services.GetRequiredService<RealtimeSequence>();
 
     public static readonly System.Text.Json.JsonElement Payload =
         System.Text.Json.JsonDocument.Parse("{\"name\":\"benchmark\",\"status\":\"Open\"}").RootElement.Clone();
 
     /// <summary>An event as a domain service would publish it (payload already a JSON snapshot).</summary>
     public ValueTask PublishAsync(EventScope scope) =>
-        Bus.PublishAsync(new RealtimeMessage { Event = "bench.fanout", Scope = scope, Payload = Payload });
+        Bus.PublishAsync(new RealtimeMessage { Name = "bench.fanout", Scope = scope, Payload = Payload });
 
     public async ValueTask DisposeAsync()
     {
-        await Bridge.StopAsync(CancellationToken.None);
-        Metrics.Dispose();
+        foreach (var service in hosted) await service.StopAsync(CancellationToken.None);
+        await services.DisposeAsync();
     }
 }
 

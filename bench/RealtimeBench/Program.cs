@@ -25,7 +25,7 @@ if (what is "fanout" or "all")
 {
     Line("### In-process fan-out: ours vs raw System.Threading.Channels");
     Line();
-    Line("Ours = `IDomainEvents` -> `RealtimeBridge` -> `RealtimeAudience` -> one `RealtimeSubscriptions` per subscriber (bounded mailbox drained on the thread pool), " +
+    Line("Ours = `IDomainEvents` -> `DomainEventForwarder` -> `RealtimePublisher` -> `RealtimeAudience` -> one `CircuitConnection` per subscriber (a bounded `RealtimeConnectionQueue`: a Channel drained on the thread pool only while it has events), " +
          "handler inline (no Blazor renderer). Baseline = the same fan-out hand-written on bounded channels. " +
          "Each side runs each row once to warm up, then 3 times alternating with the other side; the median run of each is shown. " +
          "Throughput runs keep at most half a queue of events in flight per subscriber (nothing is dropped); their p50/p99 include that queueing. " +

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using App.Domain.Events;
-using App.Web.Realtime;
+using App.Realtime;
+using App.Realtime.Circuits;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace RealtimeBench;
@@ -17,7 +18,7 @@ internal static class ScopedDeliveryBenchmark
     {
         public long Count;
         public string ConnectionId { get; } = id;
-        public void Deliver(RealtimeEnvelope envelope) => Count++;
+        public void Deliver(RealtimeEvent realtimeEvent) => Count++;
     }
 
     public static async Task<Result> RunAsync(int connections, int audience, int events, bool realQueues)
@@ -25,19 +26,19 @@ internal static class ScopedDeliveryBenchmark
         await using var harness = new Harness();
         var workspaces = connections / audience;
         var workspaceIds = Enumerable.Range(0, workspaces).Select(_ => Guid.NewGuid()).ToArray();
-        var queues = new List<RealtimeSubscriptions>();
+        var queues = new List<CircuitConnection>();
         for (var i = 0; i < connections; i++)
         {
             IRealtimeConnection connection;
             if (realQueues)
             {
-                var queue = new RealtimeSubscriptions($"c{i}", $"o{i}", work => work(), harness.Metrics, NullLogger.Instance);
+                var queue = new CircuitConnection($"o{i}", work => work(), harness.Metrics, NullLogger.Instance);
                 queue.Subscribe("*", _ => Task.CompletedTask);
                 queues.Add(queue);
                 connection = queue;
             }
             else connection = new CountingConnection($"c{i}");
-            harness.Audience.Register(connection, $"u{i}", [workspaceIds[i % workspaces]]);
+            harness.Audience.Register(connection, $"u{i}", [EventScope.Workspace(workspaceIds[i % workspaces]).Key]);
         }
         // Warm up, then measure publishing only (the call returns once every audience member has it queued).
         for (var i = 0; i < 2_000; i++) await harness.PublishAsync(EventScope.Workspace(workspaceIds[i % workspaces]));
@@ -49,7 +50,7 @@ internal static class ScopedDeliveryBenchmark
             if (realQueues && i % 200 == 199)
             {
                 var paused = Stopwatch.GetTimestamp();
-                while (queues.Any(q => q.Missed > 0)) await Task.Delay(1);
+                while (queues.Any(q => q.Dropped > 0)) await Task.Delay(1);
                 await Task.Delay(5);
                 started += Stopwatch.GetTimestamp() - paused;
             }

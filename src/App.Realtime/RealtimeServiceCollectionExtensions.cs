@@ -55,15 +55,16 @@ public static class RealtimeServiceCollectionExtensions
         if (services.GetService<HubRealtimeConnections>() is not null)
         {
             var hub = services.GetRequiredService<IOptions<RealtimeHubOptions>>().Value;
-            group.MapHub<RealtimeHub>(hub.Path, o => o.AllowStatefulReconnects = true);
+            var mapped = group.MapHub<RealtimeHub>(hub.Path, o => o.AllowStatefulReconnects = true);
+            if (options.ClientPolicy is { } policy) mapped.RequireAuthorization(policy);
+            else mapped.RequireAuthorization();
         }
         if (services.GetService<SseReplayBuffer>() is not null)
         {
             var sse = services.GetRequiredService<IOptions<RealtimeSseOptions>>().Value;
+            // Authorised by IRealtimeSseAuthenticator, not a policy: EventSource cannot send an Authorization header.
             group.MapSseEndpoint(sse.Path);
         }
-        if (options.ClientPolicy is { } policy) group.RequireAuthorization(policy);
-        else group.RequireAuthorization();
         return group;
     }
 }

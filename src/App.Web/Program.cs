@@ -25,7 +25,7 @@ try
         .AddAppHealth()
         .AddShell()
         .AddAccounts()
-        .AddRealtime(settings)
+        .AddAppRealtime(settings)
         .AddWorkspaces()
         .AddConsole()
         .AddJobs();
@@ -44,7 +44,7 @@ try
     app.MapStaticAssets();
     app.MapAppHealth();
     app.MapAccounts();
-    app.MapRealtime();
+    app.MapAppRealtime();
     app.MapJobs();
     app.MapBenchEndpoints();
     app.MapRazorComponents<HostPage>().AddInteractiveServerRenderMode();

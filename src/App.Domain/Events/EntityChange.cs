@@ -15,12 +15,11 @@ public sealed record EntityChange : IRealtimeDomainEvent
     public string? Action { get; init; }
     public string? Reason { get; init; }
     public JsonElement Payload { get; init; }
-    public required string RealtimeEvent { get; init; }
+    /// <summary>The event name, e.g. <c>projects.project.changed</c>.</summary>
+    public required string Name { get; init; }
     public string? ActorId { get; init; }
     public string? OriginId { get; init; }
     public string? ServiceToken { get; init; }
     public string? Method { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
-
-    string INamedDomainEvent.Name => RealtimeEvent;
 }

@@ -11,7 +11,7 @@ public sealed class EntityChangeDeclaration
 {
     internal string? Source { get; private set; }
     internal string? Entity { get; private set; }
-    internal string? RealtimeEvent { get; private set; }
+    internal string? EventName { get; private set; }
     internal Func<DomainCall, EntityOperation>? OperationOf { get; private set; }
     internal Func<DomainCall, string>? EntityIdOf { get; private set; }
     internal Func<DomainCall, string>? EntityIdOfResult { get; private set; }
@@ -21,13 +21,13 @@ public sealed class EntityChangeDeclaration
     internal Func<DomainCall, object?>? PayloadOf { get; private set; }
     internal Func<DomainCall, object?>? PayloadOfResult { get; private set; }
 
-    public EntityChangeDeclaration Publishes(string source, string entity, string realtimeEvent, EntityOperation operation)
+    public EntityChangeDeclaration Publishes(string source, string entity, string eventName, EntityOperation operation)
     {
         Source = RealtimeEventNames.RequireToken(source, "source");
         Entity = RealtimeEventNames.RequireToken(entity, "entity");
-        RealtimeEvent = RealtimeEventNames.RequireEvent(realtimeEvent);
+        EventName = RealtimeEventNames.RequireEvent(eventName);
         if (!Enum.IsDefined(operation))
-            throw new ArgumentException($"Invalid operation '{operation}' for '{realtimeEvent}': use Created, Updated or Deleted.");
+            throw new ArgumentException($"Invalid operation '{operation}' for '{eventName}': use Created, Updated or Deleted.");
         OperationOf = _ => operation;
         return this;
     }
@@ -91,8 +91,8 @@ public sealed class EntityChangeDeclaration
     /// <summary>Static checks, run when the service is registered.</summary>
     internal void Validate(string where)
     {
-        if (RealtimeEvent is null || OperationOf is null)
-            throw new ArgumentException($"{where}: call Publishes(source, entity, realtimeEvent, operation).");
+        if (EventName is null || OperationOf is null)
+            throw new ArgumentException($"{where}: call Publishes(source, entity, eventName, operation).");
         if (EntityIdOf is null == (EntityIdOfResult is null))
             throw new ArgumentException($"{where}: declare exactly one of EntityId or EntityIdFromResult.");
         if (ScopeOf is null)
@@ -128,7 +128,7 @@ public sealed class EntityChangeDeclaration
         }
 
         public EntityChange Build(string entityId, object? payload) =>
-            EntityChangePublisher.Build(Declaration.Source!, Declaration.Entity!, Declaration.RealtimeEvent!,
+            EntityChangePublisher.Build(Declaration.Source!, Declaration.Entity!, Declaration.EventName!,
                 ServiceToken, Call.Method.Name, Operation, entityId, Scope, Action, Reason, payload,
                 Actor?.UserId, Actor?.OriginId, Clock);
     }

@@ -18,26 +18,26 @@ public sealed class EntityChangePublisher
 {
     public const int ReasonMaxLength = 500;
 
-    private EntityChangePublisher(string source, string entity, string realtimeEvent, string serviceToken, TimeProvider clock)
+    private EntityChangePublisher(string source, string entity, string eventName, string serviceToken, TimeProvider clock)
     {
         Source = source;
         Entity = entity;
-        RealtimeEvent = realtimeEvent;
+        EventName = eventName;
         ServiceToken = serviceToken;
         Clock = clock;
     }
 
     public string Source { get; }
     public string Entity { get; }
-    public string RealtimeEvent { get; }
+    public string EventName { get; }
     public string ServiceToken { get; }
     private TimeProvider Clock { get; }
 
-    public static EntityChangePublisher Create(string source, string entity, string realtimeEvent, string serviceToken,
+    public static EntityChangePublisher Create(string source, string entity, string eventName, string serviceToken,
         TimeProvider? clock = null) =>
         new(RealtimeEventNames.RequireToken(source, "source"),
             RealtimeEventNames.RequireToken(entity, "entity"),
-            RealtimeEventNames.RequireEvent(realtimeEvent),
+            RealtimeEventNames.RequireEvent(eventName),
             RealtimeEventNames.RequireEvent(serviceToken, "service token"),
             clock ?? TimeProvider.System);
 
@@ -46,7 +46,7 @@ public sealed class EntityChangePublisher
         [CallerMemberName] string method = "")
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Build(Source, Entity, RealtimeEvent, ServiceToken, method, operation, entityId, options.Scope,
+        return Build(Source, Entity, EventName, ServiceToken, method, operation, entityId, options.Scope,
             options.Action, options.Reason, options.Payload, options.Actor?.UserId, options.Actor?.OriginId, Clock);
     }
 
@@ -70,20 +70,20 @@ public sealed class EntityChangePublisher
     }
 
     /// <summary>The one place every entity change is validated, whichever publishing style built it.</summary>
-    internal static EntityChange Build(string source, string entity, string realtimeEvent, string? serviceToken,
+    internal static EntityChange Build(string source, string entity, string eventName, string? serviceToken,
         string? method, EntityOperation operation, string? entityId, EventScope scope, string? action, string? reason,
         object? payload, string? actorId, string? originId, TimeProvider clock)
     {
         if (!Enum.IsDefined(operation))
             throw new ArgumentException(
-                $"Invalid operation '{operation}' for '{realtimeEvent}': use Created, Updated or Deleted and put lifecycle steps in Action.");
+                $"Invalid operation '{operation}' for '{eventName}': use Created, Updated or Deleted and put lifecycle steps in Action.");
         if (string.IsNullOrWhiteSpace(entityId) || entityId.Length > 128)
-            throw new ArgumentException($"'{realtimeEvent}' needs an entity id of 1 to 128 characters.");
+            throw new ArgumentException($"'{eventName}' needs an entity id of 1 to 128 characters.");
         if (!scope.IsKnown)
-            throw new ArgumentException($"'{realtimeEvent}' needs a known scope (global, user or workspace).");
+            throw new ArgumentException($"'{eventName}' needs a known scope (global, user or workspace).");
         if (action is not null) RealtimeEventNames.RequireToken(action, "action");
         if (reason is { Length: > ReasonMaxLength })
-            throw new ArgumentException($"The reason of '{realtimeEvent}' must be at most {ReasonMaxLength} characters.");
+            throw new ArgumentException($"The reason of '{eventName}' must be at most {ReasonMaxLength} characters.");
         return new EntityChange
         {
             Source = source,
@@ -93,8 +93,8 @@ public sealed class EntityChangePublisher
             Scope = scope,
             Action = action,
             Reason = reason,
-            Payload = RealtimePayload.Snapshot(payload, realtimeEvent),
-            RealtimeEvent = realtimeEvent,
+            Payload = RealtimePayload.Snapshot(payload, eventName),
+            Name = eventName,
             ActorId = actorId,
             OriginId = originId,
             ServiceToken = serviceToken,

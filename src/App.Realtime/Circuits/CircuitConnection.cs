@@ -33,6 +33,8 @@ public sealed class CircuitConnection : IRealtimeConnection, IRealtimeQueueConsu
     public string ConnectionId { get; }
     public string OriginId { get; }
     public int SubscriptionCount => Volatile.Read(ref subscriptions).Length;
+    /// <summary>Events dropped since the last missed notice (the queue was full).</summary>
+    public long Dropped => queue.Dropped;
 
     /// <summary>Handles events named <paramref name="name"/> (or every event for <c>*</c>) that pass
     /// <paramref name="matches"/>; <paramref name="onMissed"/> hears how many events were missed (0 = unknown).

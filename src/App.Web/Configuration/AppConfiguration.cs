@@ -147,7 +147,7 @@ public static class AppConfiguration
     {
         try
         {
-            App.Web.Realtime.Redis.RedisAddress.Parse(url);
+            App.Realtime.Redis.RedisAddress.Parse(url);
         }
         catch (Exception ex)
         {

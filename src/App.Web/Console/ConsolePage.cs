@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using App.Domain.Common;
 using App.Web.Auth;
-using App.Web.Realtime;
+using App.Realtime.Circuits;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -12,7 +12,7 @@ namespace App.Web.Console;
 public abstract class ConsolePage : ComponentBase
 {
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
-    [Inject] protected IRealtimeEvents Realtime { get; set; } = default!;
+    [Inject] protected IRealtimeCircuit Realtime { get; set; } = default!;
     [Inject] protected ISnackbar Snackbar { get; set; } = default!;
 
     protected ClaimsPrincipal User { get; private set; } = new();

@@ -1,45 +1,46 @@
 using System.Text.Json;
+using App.Domain.Events;
 using App.Domain.Users;
 using App.Domain.Workspaces;
+using App.Realtime;
 
 namespace App.Web.Realtime;
 
-/// <summary>Keeps the audience index current from the events that change who may see what. Membership gained is
-/// applied before the event is routed (the new member sees it); membership lost and disabled users after it
-/// (the departing user is told, then removed).</summary>
-internal sealed class AudienceRules(RealtimeAudience audience, ILogger<AudienceRules> logger)
+/// <summary>Keeps the realtime audience current from the events that change who may see what. A membership
+/// gained applies before the event is routed (the new member sees it); a membership lost and a disabled user
+/// after it (the departing user is told, then removed; a disabled user's hub and SSE connections end).</summary>
+public sealed class WorkspaceAudienceRules(ILogger<WorkspaceAudienceRules> logger) : IRealtimeAudienceRule
 {
-    public void BeforeRouting(RealtimeEnvelope envelope)
+    public void BeforeRouting(RealtimeEvent realtimeEvent, RealtimeAudience audience)
     {
-        if (envelope.Event != WorkspaceMembers.ChangedEvent) return;
-        var change = Read<MembershipChange>(envelope);
-        if (change is { IsMember: true }) audience.AddMembership(change.UserId, change.WorkspaceId);
+        if (realtimeEvent.Name != WorkspaceMembers.ChangedEvent) return;
+        if (Read<MembershipChange>(realtimeEvent) is { IsMember: true } change)
+            audience.AddTopic(change.UserId, EventScope.Workspace(change.WorkspaceId).Key);
     }
 
-    public void AfterRouting(RealtimeEnvelope envelope)
+    public void AfterRouting(RealtimeEvent realtimeEvent, RealtimeAudience audience)
     {
-        switch (envelope.Event)
+        switch (realtimeEvent.Name)
         {
             case WorkspaceMembers.ChangedEvent:
-                var membership = Read<MembershipChange>(envelope);
-                if (membership is { IsMember: false }) audience.RemoveMembership(membership.UserId, membership.WorkspaceId);
+                if (Read<MembershipChange>(realtimeEvent) is { IsMember: false } membership)
+                    audience.RemoveTopic(membership.UserId, EventScope.Workspace(membership.WorkspaceId).Key);
                 break;
             case UserAdministration.ChangedEvent:
-                var user = Read<UserChange>(envelope);
-                if (user is { IsDisabled: true }) audience.RemoveUser(user.UserId);
+                if (Read<UserChange>(realtimeEvent) is { IsDisabled: true } user) audience.RemoveUser(user.UserId);
                 break;
         }
     }
 
-    private T? Read<T>(RealtimeEnvelope envelope) where T : class
+    private T? Read<T>(RealtimeEvent realtimeEvent) where T : class
     {
         try
         {
-            return envelope.Payload.Deserialize<T>(App.Domain.Events.RealtimePayload.JsonOptions);
+            return realtimeEvent.Payload.Deserialize<T>(RealtimePayload.JsonOptions);
         }
-        catch (System.Text.Json.JsonException ex)
+        catch (JsonException ex)
         {
-            logger.LogError(ex, "Malformed {Event} payload; audience unchanged", envelope.Event);
+            logger.LogError(ex, "Malformed {Event} payload; audience unchanged", realtimeEvent.Name);
             return null;
         }
     }

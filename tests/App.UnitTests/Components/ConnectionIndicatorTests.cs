@@ -1,4 +1,6 @@
 using App.UnitTests.Infrastructure;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 using Bunit;
 using Microsoft.AspNetCore.Components;

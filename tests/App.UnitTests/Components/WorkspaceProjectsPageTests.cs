@@ -8,6 +8,8 @@ using App.Domain.Workspaces;
 using App.UnitTests.Infrastructure;
 using App.Web.Configuration;
 using App.Web.Jobs;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 using App.Web.Workspaces;
 using Bunit;
@@ -28,13 +30,13 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
     public async Task A_member_removed_meanwhile_sees_that_they_lost_the_workspace()
     {
         var (services, op, owner, member) = await SharedWorkspaceAsync();
-        var realtime = Arrange(services, member);
+        var realtime = await ArrangeAsync(services, member);
         var cut = Context.Render<WorkspaceProjectsPage>(p => p.Add(x => x.Slug, owner.Slug));
         cut.WaitForElement("#projects-table");
 
         await using (var scope = services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<IWorkspaceMembers>().RemoveAsync(op, owner.WorkspaceId, member.UserId);
-        await cut.InvokeAsync(() => realtime.RaiseAsync(RealtimeEventContext.MissedEvent));
+        realtime.NotifyMissed();
 
         cut.WaitForAssertion(() => Assert.Contains("no longer a member", cut.Find("#workspace-lost").TextContent));
         Assert.Empty(cut.FindAll("#projects-table"));
@@ -44,12 +46,12 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
     public async Task A_member_disabled_meanwhile_is_sent_to_sign_in()
     {
         var (services, op, owner, member) = await SharedWorkspaceAsync();
-        var realtime = Arrange(services, member);
+        var realtime = await ArrangeAsync(services, member);
         var cut = Context.Render<WorkspaceProjectsPage>(p => p.Add(x => x.Slug, owner.Slug));
         cut.WaitForElement("#projects-table");
 
         await services.GetRequiredService<UserAdministration>().SetDisabledAsync(op, member.UserId, true);
-        await cut.InvokeAsync(() => realtime.RaiseAsync(RealtimeEventContext.MissedEvent));
+        realtime.NotifyMissed();
 
         var navigation = Context.Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.EndsWith("/Account/Login", navigation.Uri));
@@ -76,21 +78,20 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
         return (services, op.Actor, (owner.Slug, owner.WorkspaceId), member.Actor);
     }
 
-    private FakeRealtime Arrange(IServiceProvider services, Actor member)
+    private async Task<LiveRealtime> ArrangeAsync(IServiceProvider services, Actor member)
     {
-        var realtime = new FakeRealtime();
+        var realtime = LiveRealtime.AddTo(Context);
         var projects = services.GetRequiredService<ProjectService>();
         var settings = AppConfiguration.Read(new ConfigurationBuilder().Build(),
             new HostingEnvironment { ContentRootPath = Path.GetTempPath(), EnvironmentName = "Test" });
         var runner = new JobRunner(services.GetRequiredService<IDomainEvents>(), new JobResults(TimeProvider.System), settings,
             NullLogger<JobRunner>.Instance);
-        Context.Services.AddSingleton<IRealtimeEvents>(realtime);
         Context.Services.AddSingleton(services.GetRequiredService<WorkspaceDirectory>());
         Context.Services.AddSingleton(projects);
         Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>(), services.GetRequiredService<OperatorExports>()));
-        var auth = Context.AddAuthorization();
-        auth.SetAuthorized("member");
-        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, member.UserId));
+        realtime.Authorization.SetAuthorized("member");
+        realtime.Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, member.UserId));
+        await realtime.OpenAsync();
         Context.Render<MudBlazor.MudPopoverProvider>();
         return realtime;
     }

@@ -20,7 +20,7 @@ public sealed class RecordedEvents : IDisposable
     public IReadOnlyList<EntityChange> Changes(string? realtimeEvent = null)
     {
         lock (events)
-            return events.OfType<EntityChange>().Where(e => realtimeEvent is null || e.RealtimeEvent == realtimeEvent).ToList();
+            return events.OfType<EntityChange>().Where(e => realtimeEvent is null || e.Name == realtimeEvent).ToList();
     }
 
     public void Dispose() => subscription.Dispose();

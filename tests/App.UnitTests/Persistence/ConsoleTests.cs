@@ -83,7 +83,7 @@ public sealed class ConsoleTests
 
         Assert.Equal(EventScope.Workspace(admin.WorkspaceId), scope);
         var ping = Assert.Single(published);
-        Assert.Equal(("demo.ping", "hello"), (ping.Event, ping.Payload.GetProperty("message").GetString()));
+        Assert.Equal(("demo.ping", "hello"), (ping.Name, ping.Payload.GetProperty("message").GetString()));
     }
 
     [Theory, MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]

@@ -17,7 +17,7 @@ public sealed class AudienceJoinTests
         var scopes = await harness.Audience.JoinAsync(connection, "user-1", _ =>
         {
             // The query read the database before the new membership committed; its change event is routed now.
-            IReadOnlyList<Guid> read = [existing];
+            IReadOnlyList<string> read = [EventScope.Workspace(existing).Key];
             harness.Audience.AddMembership("user-1", joined);
             return Task.FromResult(read);
         });
@@ -25,7 +25,7 @@ public sealed class AudienceJoinTests
         await harness.PublishAsync("tests.sse.event", EventScope.Workspace(existing), new { n = 2 });
         await harness.PublishAsync("tests.sse.event", EventScope.Workspace(Guid.NewGuid()), new { n = 3 });
 
-        Assert.Equal([EventScope.Workspace(joined).Key, EventScope.Workspace(existing).Key], connection.Received.Select(e => e.ScopeKey));
+        Assert.Equal([EventScope.Workspace(joined).Key, EventScope.Workspace(existing).Key], connection.Received.Select(e => e.Topic));
         // Resume covers what the audience holds: the workspace granted during the query too.
         Assert.Equal(
             new[] { EventScope.Global.Key, EventScope.User("user-1").Key, EventScope.Workspace(existing).Key, EventScope.Workspace(joined).Key }.Order(),

@@ -1,4 +1,6 @@
 using App.Domain.Events;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 
 namespace App.UnitTests.Realtime;
@@ -47,7 +49,7 @@ public sealed class AudienceRaceTests
                     foreach (var connection in connections)
                     {
                         audience.Register(connection, User, Workspaces);
-                        audience.AddWorkspaces(connection, Workspaces);
+                        audience.AddTopics(connection, Workspaces.Select(w => EventScope.Workspace(w).Key));
                     }
                 },
                 () => ChangeMemberships(audience, 0),

@@ -1,11 +1,13 @@
 using App.Domain.Events;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 
 namespace App.UnitTests.Realtime;
 
 /// <summary>Re-resolving a user's memberships (after a Redis outage) makes the audience match the database, while
 /// membership events applied after the query keep precedence.</summary>
-public sealed class AudienceReplaceWorkspacesTests
+public sealed class AudienceReplaceTopicsTests
 {
     [Fact]
     public async Task Replacing_memberships_stops_delivery_of_left_workspaces_and_starts_joined_ones_on_every_connection()
@@ -17,14 +19,14 @@ public sealed class AudienceReplaceWorkspacesTests
         var other = new RecordingConnection("alice");
         harness.Audience.Register(other, "alice", [left]);
 
-        var changes = harness.Audience.ReplaceWorkspaces("bob", [kept, joined], harness.Audience.MembershipVersion);
+        var changes = harness.Audience.ReplaceTopics("bob", [kept, joined], harness.Audience.TopicVersion);
         foreach (var workspace in new[] { kept, left, joined })
             await harness.PublishAsync("tests.workspace.event", EventScope.Workspace(workspace));
 
         Assert.Equal((2, 2), changes);
         foreach (var tab in tabs)
-            Assert.Equal([EventScope.Workspace(kept).Key, EventScope.Workspace(joined).Key], tab.Received.Select(e => e.ScopeKey));
-        Assert.Equal([EventScope.Workspace(left).Key], other.Received.Select(e => e.ScopeKey));
+            Assert.Equal([EventScope.Workspace(kept).Key, EventScope.Workspace(joined).Key], tab.Received.Select(e => e.Topic));
+        Assert.Equal([EventScope.Workspace(left).Key], other.Received.Select(e => e.Topic));
     }
 
     [Fact]
@@ -34,16 +36,16 @@ public sealed class AudienceReplaceWorkspacesTests
         var (removedMeanwhile, addedMeanwhile) = (Guid.NewGuid(), Guid.NewGuid());
         var connection = new RecordingConnection("tab");
         harness.Audience.Register(connection, "bob", [removedMeanwhile]);
-        var asOf = harness.Audience.MembershipVersion;
+        var asOf = harness.Audience.TopicVersion;
         IReadOnlyList<Guid> queried = [removedMeanwhile];       // the database answer, just before both events
 
         await AudienceRevocationTests.PublishMembershipAsync(harness, removedMeanwhile, "bob", isMember: false);
         await AudienceRevocationTests.PublishMembershipAsync(harness, addedMeanwhile, "bob", isMember: true);
-        harness.Audience.ReplaceWorkspaces("bob", queried, asOf);
+        harness.Audience.ReplaceTopics("bob", queried, asOf);
 
         Assert.Equal(
             new[] { EventScope.Global.Key, EventScope.User("bob").Key, EventScope.Workspace(addedMeanwhile).Key }.Order(),
-            harness.Audience.ScopeKeysOf(connection).Order());
+            harness.Audience.TopicsOf(connection).Order());
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class AudienceReplaceWorkspacesTests
         audience.Register(connection, "bob", []);
         audience.Unregister(connection);
 
-        Assert.Equal((0, 0), audience.ReplaceWorkspaces("bob", [workspace], audience.MembershipVersion));
+        Assert.Equal((0, 0), audience.ReplaceTopics("bob", [workspace], audience.TopicVersion));
         Assert.Empty(audience.Of(EventScope.Workspace(workspace)));
     }
 }

@@ -2,12 +2,14 @@ using App.Domain.Events;
 using App.Domain.Persistence;
 using App.Domain.Workspaces;
 using App.UnitTests.Infrastructure;
-using App.Web.Configuration;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
-using App.Web.Realtime.Redis;
+using App.Realtime.Redis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace App.UnitTests.Realtime;
 
@@ -30,11 +32,11 @@ public sealed class AudienceResyncTests(DatabaseFixture database) : IClassFixtur
         harness.Audience.Register(bobTab, bob.Actor.UserId, [bob.WorkspaceId, alice.WorkspaceId]);
         harness.Audience.Register(carolTab, carol.Actor.UserId, [carol.WorkspaceId]);
         using var metrics = new RealtimeMetrics();
-        var reloads = new TaskCompletionSource<RealtimeEventContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var aliceCircuit = new RealtimeSubscriptions("alice", "alice", work => work(), metrics, NullLogger.Instance);
-        aliceCircuit.Subscribe("projects.project.changed", e =>
+        var reloads = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var aliceCircuit = new CircuitConnection("alice", work => work(), metrics, NullLogger.Instance);
+        aliceCircuit.Subscribe("projects.project.changed", _ => Task.CompletedTask, onMissed: missed =>
         {
-            if (e.IsMissed) reloads.TrySetResult(e);
+            reloads.TrySetResult(missed);
             return Task.CompletedTask;
         });
         harness.Audience.Register(aliceCircuit, alice.Actor.UserId, [alice.WorkspaceId]);
@@ -48,26 +50,21 @@ public sealed class AudienceResyncTests(DatabaseFixture database) : IClassFixtur
         await harness.PublishAsync("tests.alice.event", EventScope.Workspace(alice.WorkspaceId));
         await harness.PublishAsync("tests.carol.event", EventScope.User(carol.Actor.UserId));
 
-        Assert.Equal(new AudienceResync.Result(Users: 3, MembershipsAdded: 0, MembershipsRemoved: 1, DisabledUsers: 1, CircuitsNotified: 1), result);
+        Assert.Equal(new AudienceResync.Result(Users: 3, TopicsAdded: 0, TopicsRemoved: 1, RemovedUsers: 1, ConnectionsNotified: 3), result);
         Assert.Empty(bobTab.Received);
         Assert.Empty(carolTab.Received);
         Assert.False(harness.Audience.IsRegistered(carolTab));
         Assert.Equal(
             new[] { EventScope.Global.Key, EventScope.User(bob.Actor.UserId).Key, EventScope.Workspace(bob.WorkspaceId).Key }.Order(),
-            harness.Audience.ScopeKeysOf(bobTab).Order());
-        var notice = await reloads.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(RealtimeEventContext.MissedEvent, notice.Event);
+            harness.Audience.TopicsOf(bobTab).Order());
+        // Told, with the number unknown (0): the events lost were other instances'.
+        Assert.Equal(0, await reloads.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, bobTab.MissedNotices);
     }
 
     private static AudienceResync Resync(IServiceProvider services, RealtimeAudience audience) =>
-        new(audience, services.GetRequiredService<WorkspaceDirectory>(), new RedisConnection(Settings, NullLogger<RedisConnection>.Instance),
+        new(audience, new WorkspaceAudienceResolver(services.GetRequiredService<WorkspaceDirectory>()),
+            // It connects lazily, and this test never asks it to.
+            new RedisConnection(Options.Create(new RealtimeRedisOptions { Url = "127.0.0.1:1" }), NullLogger<RedisConnection>.Instance),
             NullLogger<AudienceResync>.Instance);
-
-    // Only what RedisConnection reads; it connects lazily, and this test never asks it to.
-    private static readonly AppSettings Settings = new()
-    {
-        Database = DatabaseSettings.Sqlite("unused.db"), AutoMigrate = false, DatabaseConnectTimeout = TimeSpan.FromSeconds(1),
-        DataPath = "unused", DataProtectionKeysPath = "unused", RealtimeRedisUrl = "127.0.0.1:1", RealtimeRedisPrefix = "unused",
-        TenancyMode = "personal", OperatorEmails = [],
-    };
 }

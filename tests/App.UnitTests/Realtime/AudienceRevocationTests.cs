@@ -1,5 +1,7 @@
 using App.Domain.Events;
 using App.Domain.Workspaces;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 
 namespace App.UnitTests.Realtime;
@@ -15,14 +17,14 @@ public sealed class AudienceRevocationTests
         var workspace = Guid.NewGuid();
         var connection = new RecordingConnection("circuit");
         harness.Audience.Register(connection, "bob", []);
-        IReadOnlyList<Guid> resolved = [workspace];            // queried just before the removal committed
+        IReadOnlyList<string> resolved = [EventScope.Workspace(workspace).Key];            // queried just before the removal committed
 
         await PublishMembershipAsync(harness, workspace, "bob", isMember: false);
-        harness.Audience.AddWorkspaces(connection, resolved);
+        harness.Audience.AddTopics(connection, resolved);
         await harness.PublishAsync("tests.secret.event", EventScope.Workspace(workspace));
 
-        Assert.DoesNotContain(connection.Received, e => e.Event == "tests.secret.event");
-        Assert.DoesNotContain(EventScope.Workspace(workspace).Key, harness.Audience.ScopeKeysOf(connection));
+        Assert.DoesNotContain(connection.Received, e => e.Name == "tests.secret.event");
+        Assert.DoesNotContain(EventScope.Workspace(workspace).Key, harness.Audience.TopicsOf(connection));
     }
 
     [Fact]
@@ -33,13 +35,13 @@ public sealed class AudienceRevocationTests
         var connection = new RecordingConnection("circuit");
         harness.Audience.Register(connection, "bob", []);
         await PublishMembershipAsync(harness, workspace, "bob", isMember: false);
-        harness.Audience.AddWorkspaces(connection, [workspace]);
+        harness.Audience.AddTopics(connection, [EventScope.Workspace(workspace).Key]);
 
         await PublishMembershipAsync(harness, workspace, "bob", isMember: true);
         await harness.PublishAsync("tests.welcome.event", EventScope.Workspace(workspace));
 
-        Assert.Contains(connection.Received, e => e.Event == "tests.welcome.event");
-        Assert.Contains(EventScope.Workspace(workspace).Key, harness.Audience.ScopeKeysOf(connection));
+        Assert.Contains(connection.Received, e => e.Name == "tests.welcome.event");
+        Assert.Contains(EventScope.Workspace(workspace).Key, harness.Audience.TopicsOf(connection));
     }
 
     [Fact]
@@ -51,15 +53,15 @@ public sealed class AudienceRevocationTests
         var joined = Guid.NewGuid();
         var connection = new RecordingConnection("hub");
         audience.Register(connection, "bob", []);
-        audience.AddWorkspaces(connection, [kept, left]);
+        audience.AddTopics(connection, [EventScope.Workspace(kept).Key, EventScope.Workspace(left).Key]);
 
         audience.RemoveMembership("bob", left);
         audience.AddMembership("bob", joined);
 
         Assert.Equal(
             new[] { EventScope.Global.Key, EventScope.User("bob").Key, EventScope.Workspace(kept).Key, EventScope.Workspace(joined).Key }.Order(),
-            audience.ScopeKeysOf(connection).Order());
-        Assert.Empty(audience.ScopeKeysOf(new RecordingConnection("never registered")));
+            audience.TopicsOf(connection).Order());
+        Assert.Empty(audience.TopicsOf(new RecordingConnection("never registered")));
     }
 
     internal static ValueTask PublishMembershipAsync(RealtimeHarness harness, Guid workspace, string user, bool isMember) =>

@@ -55,7 +55,7 @@ public sealed class EntityChangeValidationTests
         });
         payload.Name = "after";
 
-        Assert.Equal("projects.project.changed", change.RealtimeEvent);
+        Assert.Equal("projects.project.changed", change.Name);
         Assert.Equal(EventScope.Workspace(workspace), change.Scope);
         Assert.Equal(("runtime-closed", "done", "user-1", "circuit-9"), (change.Action, change.Reason, change.ActorId, change.OriginId));
         Assert.Equal("before", change.Payload.GetProperty("name").GetString());

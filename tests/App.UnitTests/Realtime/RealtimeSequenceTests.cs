@@ -1,3 +1,5 @@
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 
 namespace App.UnitTests.Realtime;

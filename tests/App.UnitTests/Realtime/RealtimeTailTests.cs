@@ -1,4 +1,6 @@
 using App.Domain.Events;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 
 namespace App.UnitTests.Realtime;
@@ -9,11 +11,11 @@ public sealed class RealtimeTailTests
     public async Task A_failing_subscriber_does_not_stop_the_others_or_the_process()
     {
         var tail = new RealtimeTail();
-        var heard = new TaskCompletionSource<RealtimeEnvelope>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heard = new TaskCompletionSource<RealtimeEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         tail.Appended += _ => throw new InvalidOperationException("a broken console page");
         tail.Appended += e => heard.TrySetResult(e);
 
-        var envelope = RealtimeEnvelope.From(RealtimeMessage.Create("demo.ping", EventScope.Global, new { n = 1 }), 1, "test");
+        var envelope = DomainEventForwarder.ToRealtimeEvent(RealtimeMessage.Create("demo.ping", EventScope.Global, new { n = 1 })) with { Sequence = 1 };
         tail.Add(envelope);
 
         Assert.Same(envelope, await heard.Task.WaitAsync(TimeSpan.FromSeconds(10)));

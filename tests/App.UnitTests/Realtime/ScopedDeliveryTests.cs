@@ -1,6 +1,7 @@
 using App.Domain.Events;
 using App.Domain.Users;
 using App.Domain.Workspaces;
+using App.Web.Realtime;
 
 namespace App.UnitTests.Realtime;
 
@@ -101,7 +102,7 @@ public sealed class ScopedDeliveryTests
 
         Assert.Empty(connection.Received);
         Assert.Equal(1, harness.Metrics.Unroutable);
-        Assert.Equal("unknown", harness.Tail.Snapshot()[0].ScopeKey);
+        Assert.Equal("unknown", harness.Tail.Snapshot()[0].Topic);
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public sealed class ScopedDeliveryTests
         await harness.PublishAsync("tests.after.event", EventScope.Workspace(workspace));
         await harness.PublishAsync("tests.after.event", EventScope.Global);
 
-        Assert.Equal([UserAdministration.ChangedEvent], connection.Received.Select(e => e.Event));
+        Assert.Equal([UserAdministration.ChangedEvent], connection.Received.Select(e => e.Name));
         Assert.Equal(0, harness.Audience.ConnectionCount);
     }
 
@@ -140,7 +141,7 @@ public sealed class ScopedDeliveryTests
         var received = connection.Received.ToList();
         Assert.True(received.Zip(received.Skip(1)).All(p => p.Second.Sequence > p.First.Sequence));
         Assert.All(received, e => Assert.Equal(("projects", "project", EntityOperation.Updated, "p", "closed", "origin"),
-            (e.Source, e.Entity, e.Operation!.Value, e.EntityId, e.Action, e.OriginId)));
+            (e.Source, e.Entity, e.EntityOperation()!.Value, e.EntityId, e.Action, e.OriginId)));
         Assert.Equal("because 2", received[2].Reason);
     }
 }

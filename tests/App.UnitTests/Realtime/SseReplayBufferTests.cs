@@ -1,6 +1,8 @@
 using App.Domain.Events;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
-using App.Web.Realtime.Sse;
+using App.Realtime.Sse;
 
 namespace App.UnitTests.Realtime;
 
@@ -11,10 +13,10 @@ public sealed class SseReplayBufferTests
     private static readonly EventScope B = EventScope.Workspace(Guid.NewGuid());
     private static readonly EventScope C = EventScope.User("someone-else");
 
-    private static RealtimeEnvelope Event(long sequence, EventScope scope, string instance = "instance-a") =>
-        new() { Event = "tests.replay.event", Scope = scope, Sequence = sequence, Instance = instance };
+    private static RealtimeEvent Event(long sequence, EventScope scope, string instance = "instance-a") =>
+        new() { Name = "tests.replay.event", Topic = scope.Key, Sequence = sequence, Instance = instance };
 
-    private static List<long> Ids(IReadOnlyList<RealtimeEnvelope> events) => events.Select(e => e.Sequence).ToList();
+    private static List<long> Ids(IReadOnlyList<RealtimeEvent> events) => events.Select(e => e.Sequence).ToList();
 
     [Fact]
     public void Resume_returns_exactly_what_arrived_after_the_last_event()
@@ -79,7 +81,7 @@ public sealed class SseReplayBufferTests
     public void An_evicted_last_event_resets()
     {
         var buffer = new SseReplayBuffer();
-        var ids = Enumerable.Range(1, SseReplayBuffer.PerScope + 1).Select(i => (long)i * 1024).ToList();
+        var ids = Enumerable.Range(1, SseReplayBuffer.PerTopic + 1).Select(i => (long)i * 1024).ToList();
         foreach (var id in ids) buffer.Publish(Event(id, A), true);
 
         Assert.True(buffer.After([A.Key], ids[0]).Reset);
@@ -91,7 +93,7 @@ public sealed class SseReplayBufferTests
     {
         var buffer = new SseReplayBuffer();
         buffer.Publish(Event(1, B), true);
-        for (var i = 0; i <= SseReplayBuffer.PerScope; i++) buffer.Publish(Event(1024 * (i + 1), A), true);
+        for (var i = 0; i <= SseReplayBuffer.PerTopic; i++) buffer.Publish(Event(1024 * (i + 1), A), true);
 
         Assert.True(buffer.After([A.Key, B.Key], 1).Reset); // A's first events after it are gone
         var (reset, events) = buffer.After([B.Key], 1);
@@ -106,7 +108,7 @@ public sealed class SseReplayBufferTests
         buffer.Publish(Event(1, C), true);
         buffer.Publish(Event(2, A), true); // A is then the least recently written scope: evicted first
         buffer.Publish(Event(3, C), true);
-        for (var i = 0; i < SseReplayBuffer.MaxScopes - 1; i++) buffer.Publish(Event(1024 * (i + 1), EventScope.User($"u{i}")), true);
+        for (var i = 0; i < SseReplayBuffer.MaxTopics - 1; i++) buffer.Publish(Event(1024 * (i + 1), EventScope.User($"u{i}")), true);
 
         Assert.True(buffer.After([A.Key, C.Key], 1).Reset); // A had an event after 1, now gone
         Assert.True(buffer.After([A.Key], 2).Reset); // A's own event is gone

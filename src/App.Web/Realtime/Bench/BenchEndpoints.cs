@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using App.Domain.Events;
 using App.Domain.Users;
 using App.Web.Configuration;
+using App.Realtime;
 using App.Web.Realtime.Clients;
 using Microsoft.AspNetCore.Identity;
 
@@ -9,7 +9,7 @@ namespace App.Web.Realtime.Bench;
 
 /// <summary>
 /// Hooks for bench/ (REALTIME_BENCH_ENDPOINTS=true only, loopback callers only): a bench account's token, a
-/// publisher of global <c>bench.tick</c> events through the real bridge, and memory figures. Not mapped otherwise.
+/// publisher of global <c>bench.tick</c> events through the real publisher, and memory figures. Not mapped otherwise.
 /// </summary>
 public static class BenchEndpoints
 {
@@ -38,11 +38,11 @@ public static class BenchEndpoints
 
         // Publishes Count global events (paced at Rate/s, or flood when 0) with {seq, sentAt, pad}; sentAt is wall-clock
         // milliseconds so clients in other processes measure latency. Wait=true answers with every (sequence, sentAt).
-        bench.MapPost("/publish", async (PublishRequest request, RealtimeBridge bridge) =>
+        bench.MapPost("/publish", async (PublishRequest request, IRealtimePublisher publisher) =>
         {
             if (request.Count is < 1 or > 1_000_000 || request.Rate < 0 || request.PayloadBytes is < 0 or > 16_000)
                 return Results.Problem("count 1..1e6, rate >= 0, payloadBytes 0..16000", statusCode: 400);
-            var run = PublishAsync(request, bridge);
+            var run = PublishAsync(request, publisher);
             if (!request.Wait) return Results.Accepted();
             return Results.Ok(await run);
         }).RequireAuthorization(RealtimePolicies.Client);
@@ -64,7 +64,7 @@ public static class BenchEndpoints
         });
     }
 
-    private static async Task<List<object>> PublishAsync(PublishRequest request, RealtimeBridge bridge)
+    private static async Task<List<object>> PublishAsync(PublishRequest request, IRealtimePublisher publisher)
     {
         await Task.Yield();
         var pad = new string('x', request.PayloadBytes);
@@ -79,8 +79,12 @@ public static class BenchEndpoints
             }
             else if (i % 50 == 49) await Task.Yield();
             var sentAt = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
-            var envelope = bridge.PublishLocal(RealtimeMessage.Create(TickEvent, EventScope.Global, new { seq = i, sentAt, pad }));
-            if (request.Wait) sent.Add(new { sequence = envelope.Sequence, sentAt });
+            var published = publisher.Publish(new RealtimeEvent
+            {
+                Name = TickEvent, Topic = RealtimeTopics.Global, OccurredAt = DateTimeOffset.UtcNow,
+                Payload = System.Text.Json.JsonSerializer.SerializeToElement(new { seq = i, sentAt, pad }, RealtimeJson.Options),
+            });
+            if (request.Wait) sent.Add(new { sequence = published.Sequence, sentAt });
         }
         return sent;
     }

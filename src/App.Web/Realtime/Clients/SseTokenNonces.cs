@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using App.Web.Realtime.Redis;
+using App.Realtime.Redis;
 
 namespace App.Web.Realtime.Clients;
 

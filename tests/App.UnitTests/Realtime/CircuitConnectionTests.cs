@@ -1,29 +1,36 @@
 using App.Domain.Events;
+using App.Realtime;
+using App.Realtime.Circuits;
 using App.Web.Realtime;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace App.UnitTests.Realtime;
 
-/// <summary>One connection's bounded queue: slow handlers, overflow, failures, disposal.</summary>
-public sealed class SubscriptionQueueTests
+/// <summary>A circuit's subscriptions on its bounded queue: slow handlers, overflow, failures, filters, disposal.</summary>
+public sealed class CircuitConnectionTests
 {
-    private static RealtimeEnvelope Envelope(long sequence, string name = "tests.queue.event", string? origin = null) =>
-        new() { Event = name, Scope = EventScope.Global, Sequence = sequence, OriginId = origin };
+    private static RealtimeEvent Envelope(long sequence, string name = "tests.queue.event", string? origin = null) =>
+        new() { Name = name, Topic = RealtimeTopics.Global, Sequence = sequence, OriginId = origin };
 
     [Fact]
     public async Task A_slow_subscriber_drops_what_does_not_fit_counts_it_and_is_told_how_much_it_missed()
     {
         using var metrics = new RealtimeMetrics();
         var gate = new TaskCompletionSource();
-        var handled = new List<RealtimeEventContext>();
-        await using var queue = new RealtimeSubscriptions("c", "origin", async work =>
+        var handled = new List<long>();
+        long missed = 0;
+        await using var queue = new CircuitConnection("origin", async work =>
         {
             await gate.Task;
             await work();
         }, metrics, NullLogger.Instance, capacity: 4);
         queue.Subscribe("*", e =>
         {
-            lock (handled) handled.Add(e);
+            lock (handled) handled.Add(e.Sequence);
+            return Task.CompletedTask;
+        }, onMissed: count =>
+        {
+            Interlocked.Add(ref missed, count);
             return Task.CompletedTask;
         });
 
@@ -33,16 +40,14 @@ public sealed class SubscriptionQueueTests
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
         gate.SetResult();
 
-        await Eventually.TrueAsync(() => { lock (handled) return handled.Any(h => h.IsMissed) && handled.Count(h => !h.IsMissed) >= 4; });
+        await Eventually.TrueAsync(() => { lock (handled) return Interlocked.Read(ref missed) > 0 && handled.Count >= 4; });
         await Task.Delay(50);
         lock (handled)
         {
-            var events = handled.Where(h => !h.IsMissed).Select(h => h.Sequence).ToList();
-            var missed = handled.Where(h => h.IsMissed).Sum(h => h.Missed);
-            Assert.Equal(10, events.Count + missed);
+            Assert.Equal(10, handled.Count + missed);
             Assert.True(missed >= 5);
             Assert.Equal(missed, metrics.Overflowed);
-            Assert.Equal(events.Order(), events);
+            Assert.Equal(handled.Order(), handled);
         }
     }
 
@@ -51,7 +56,7 @@ public sealed class SubscriptionQueueTests
     {
         using var metrics = new RealtimeMetrics();
         var received = new List<long>();
-        await using var queue = new RealtimeSubscriptions("c", "origin", work => work(), metrics, NullLogger.Instance);
+        await using var queue = new CircuitConnection("origin", work => work(), metrics, NullLogger.Instance);
         queue.Subscribe("*", _ => throw new InvalidOperationException("boom"));
         queue.Subscribe("*", e =>
         {
@@ -73,9 +78,9 @@ public sealed class SubscriptionQueueTests
         var named = new List<long>();
         var matched = new List<long>();
         var echoes = new List<bool>();
-        await using var queue = new RealtimeSubscriptions("c", "me", work => work(), metrics, NullLogger.Instance);
+        await using var queue = new CircuitConnection("me", work => work(), metrics, NullLogger.Instance);
         var byName = queue.Subscribe("tests.wanted.event", e => { lock (named) named.Add(e.Sequence); return Task.CompletedTask; });
-        queue.Subscribe("*", e => { lock (matched) { matched.Add(e.Sequence); echoes.Add(e.IsOwnEcho); } return Task.CompletedTask; },
+        queue.Subscribe("*", e => { lock (matched) { matched.Add(e.Sequence); echoes.Add(e.OriginId == queue.OriginId); } return Task.CompletedTask; },
             e => e.Sequence % 2 == 0);
 
         queue.Deliver(Envelope(1, "tests.wanted.event"));
@@ -96,8 +101,8 @@ public sealed class SubscriptionQueueTests
     public async Task Invalid_event_names_are_refused_at_subscribe()
     {
         using var metrics = new RealtimeMetrics();
-        await using var queue = new RealtimeSubscriptions("c", "o", work => work(), metrics, NullLogger.Instance);
-        Assert.Throws<ArgumentException>(() => queue.Subscribe("Not An Event", _ => Task.CompletedTask));
+        await using var queue = new CircuitConnection("o", work => work(), metrics, NullLogger.Instance);
+        Assert.Throws<ArgumentException>(() => { queue.Subscribe("Not An Event", _ => Task.CompletedTask); });
     }
 
     [Fact]
@@ -105,7 +110,7 @@ public sealed class SubscriptionQueueTests
     {
         using var metrics = new RealtimeMetrics();
         var count = 0;
-        var queue = new RealtimeSubscriptions("c", "o", work => work(), metrics, NullLogger.Instance);
+        var queue = new CircuitConnection("o", work => work(), metrics, NullLogger.Instance);
         queue.Subscribe("*", _ => { Interlocked.Increment(ref count); return Task.CompletedTask; });
         await queue.DisposeAsync();
         queue.Deliver(Envelope(1));

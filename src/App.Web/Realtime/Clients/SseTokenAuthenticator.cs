@@ -1,0 +1,21 @@
+using App.Domain.Users;
+using App.Realtime.Sse;
+using Microsoft.AspNetCore.Identity;
+
+namespace App.Web.Realtime.Clients;
+
+/// <summary>SSE streams are opened with a single-use, short-lived token (<c>?token=</c> from
+/// <c>POST /api/realtime/sse-token</c>; <c>EventSource</c> cannot send headers), for a user who still exists and is
+/// enabled. The token itself is never logged.</summary>
+public sealed class SseTokenAuthenticator(RealtimeTokens tokens, ISseTokenNonces nonces, UserManager<AppUser> users)
+    : IRealtimeSseAuthenticator
+{
+    public async Task<SseAuthentication> AuthenticateAsync(HttpContext http)
+    {
+        var sse = tokens.ReadSse(http.Request.Query["token"].ToString());
+        if (sse is null || !await nonces.TryConsumeAsync(sse.Value.Nonce, sse.Value.ExpiresAt))
+            return SseAuthentication.Refused("A valid, unused SSE token is required: POST /api/realtime/sse-token.");
+        var user = await users.FindByIdAsync(sse.Value.UserId);
+        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id);
+    }
+}
