@@ -71,7 +71,7 @@ public sealed class HubBurstTests
 
         private async Task OnEventAsync(JsonElement envelope)
         {
-            if (envelope.GetProperty("event").GetString() != "bench.tick") return;
+            if (envelope.GetProperty("name").GetString() != "bench.tick") return;
             await resume.Task;
             var tick = new Tick(envelope.GetProperty("sequence").GetInt64(), envelope.GetProperty("payload").GetProperty("seq").GetInt32());
             lock (ticks) ticks.Add(tick);

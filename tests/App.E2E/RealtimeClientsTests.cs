@@ -53,19 +53,19 @@ public sealed class RealtimeClientsTests(BrowserFixture browser) : IAsyncLifetim
         await using var alicePolling = await RealtimeClients.ConnectHubAsync(app.BaseUrl, await RealtimeClients.AccessTokenAsync(app.BaseUrl, alice), HttpTransportType.LongPolling);
         await using var carolHub = await RealtimeClients.ConnectHubAsync(app.BaseUrl, await RealtimeClients.AccessTokenAsync(app.BaseUrl, carol));
         var info = await aliceHub.Connection.InvokeAsync<JsonElement>("Info");
-        Assert.Contains(info.GetProperty("scopes").EnumerateArray(), s => s.GetString()!.StartsWith("workspace:"));
+        Assert.Contains(info.GetProperty("topics").EnumerateArray(), s => s.GetString()!.StartsWith("workspace:"));
 
         await alicePage.GotoInteractiveAsync($"/w/{alice.Slug}/projects");
         await ProjectFlows.CreateAsync(alicePage, "Hubble");
 
-        var received = await aliceHub.WaitForAsync(e => e.GetProperty("event").GetString() == "projects.project.changed");
+        var received = await aliceHub.WaitForAsync(e => e.GetProperty("name").GetString() == "projects.project.changed");
         Assert.Equal("Created", received.GetProperty("operation").GetString());
         Assert.Equal("Hubble", received.GetProperty("payload").GetProperty("name").GetString());
-        Assert.StartsWith("workspace:", received.GetProperty("scope").GetString());
-        await alicePolling.WaitForAsync(e => e.GetProperty("event").GetString() == "projects.project.changed");
+        Assert.StartsWith("workspace:", received.GetProperty("topic").GetString());
+        await alicePolling.WaitForAsync(e => e.GetProperty("name").GetString() == "projects.project.changed");
         // Carol's connection was open the whole time and received nothing of Alice's workspace.
         await Task.Delay(300);
-        Assert.DoesNotContain(carolHub.Events, e => e.GetProperty("event").GetString() == "projects.project.changed");
+        Assert.DoesNotContain(carolHub.Events, e => e.GetProperty("name").GetString() == "projects.project.changed");
     }
 
     [Theory]
@@ -187,7 +187,7 @@ public sealed class RealtimeClientsTests(BrowserFixture browser) : IAsyncLifetim
             Assert.True(states.Count >= 4, $"progress events: {states.Count}");
             Assert.Equal(100, states[^1]);
         }
-        await hub.WaitForAsync(e => e.GetProperty("event").GetString() == "jobs.job.progress");
+        await hub.WaitForAsync(e => e.GetProperty("name").GetString() == "jobs.job.progress");
 
         var href = await panel.Locator(".job-download").GetAttributeAsync("href");
         var download = await page.Context.APIRequest.GetAsync(href!);

@@ -59,7 +59,7 @@ public sealed class RedisLateStartTests
             await WaitForAsync(() => a.Output.Contains("Realtime audience re-resolved") && b.Output.Contains("Realtime audience re-resolved"),
                 "the audience re-resolved on both instances");
 
-            var ticks = hubOnB.Events.Where(e => e.GetProperty("event").GetString() == "bench.tick").Select(Sequence).ToList();
+            var ticks = hubOnB.Events.Where(e => e.GetProperty("name").GetString() == "bench.tick").Select(Sequence).ToList();
             Assert.Equal(1, ticks.Count(s => s == counted));
             Assert.Equal(ticks.Count, ticks.Distinct().Count());
         }

@@ -67,7 +67,7 @@ public sealed class ScaleOutTests(BrowserFixture browser)
         await bobHubOnB.WaitForAsync(e => e.GetProperty("payload").GetProperty("name").GetString() == "Crossing");
         await Assertions.Expect(tailOnB.Locator("#realtime-tail tbody tr", new() { HasText = "projects.project.changed" })).ToHaveCountAsync(1);
         await Task.Delay(300);
-        Assert.Single(bobHubOnB.Events, e => e.GetProperty("event").GetString() == "projects.project.changed");
+        Assert.Single(bobHubOnB.Events, e => e.GetProperty("name").GetString() == "projects.project.changed");
         await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "0");
 
         // Redis goes away: both instances keep serving pages and their own clients; health says Redis is down.

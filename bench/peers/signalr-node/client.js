@@ -117,7 +117,7 @@ function onRecord(text) {
     case 1: { // invocation
       if (msg.target !== 'event') return;
       const env = msg.arguments && msg.arguments[0];
-      if (env && env.event === TICK_EVENT && env.payload) onTick(env.payload);
+      if (env && env.name === TICK_EVENT && env.payload) onTick(env.payload);
       return;
     }
     case 6: // ping

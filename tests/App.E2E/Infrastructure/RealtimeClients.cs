@@ -70,7 +70,7 @@ public static class RealtimeClients
                 if (found.ValueKind != JsonValueKind.Undefined) return found;
                 await Task.Delay(25);
             }
-            throw new TimeoutException($"hub event not received; got: {string.Join(" | ", Events.Select(e => e.GetProperty("event").GetString()))}");
+            throw new TimeoutException($"hub event not received; got: {string.Join(" | ", Events.Select(e => e.GetProperty("name").GetString()))}");
         }
 
         public async ValueTask DisposeAsync() => await Connection.DisposeAsync();

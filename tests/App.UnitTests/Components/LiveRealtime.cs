@@ -29,7 +29,6 @@ public sealed class LiveRealtime
         context.Services.AddLogging();
         var builder = context.Services.AddRealtime();
         configure?.Invoke(builder);
-        context.SetRendererInfo(new RendererInfo("Server", true));
         return new LiveRealtime(context, context.AddAuthorization());
     }
 
@@ -40,8 +39,12 @@ public sealed class LiveRealtime
 
     public RealtimeAudience Audience => context.Services.GetRequiredService<RealtimeAudience>();
 
-    /// <summary>Joins the audience as a circuit does when it opens.</summary>
-    public Task OpenAsync() => Circuit.OpenAsync();
+    /// <summary>Joins the audience as a circuit does when it opens (registering services ends here).</summary>
+    public Task OpenAsync()
+    {
+        context.SetRendererInfo(new RendererInfo("Server", true));
+        return Circuit.OpenAsync();
+    }
 
     public RealtimeEvent Publish(string name, object? payload = null, string topic = RealtimeTopics.Global,
         string? operation = null, string? originId = null) =>

@@ -50,7 +50,7 @@ public sealed class AudienceResyncTests(DatabaseFixture database) : IClassFixtur
         await harness.PublishAsync("tests.alice.event", EventScope.Workspace(alice.WorkspaceId));
         await harness.PublishAsync("tests.carol.event", EventScope.User(carol.Actor.UserId));
 
-        Assert.Equal(new AudienceResync.Result(Users: 3, TopicsAdded: 0, TopicsRemoved: 1, RemovedUsers: 1, ConnectionsNotified: 3), result);
+        Assert.Equal(new AudienceResync.Result(Users: 3, TopicsAdded: 0, TopicsRemoved: 1, RemovedUsers: 1, ConnectionsNotified: 2), result);
         Assert.Empty(bobTab.Received);
         Assert.Empty(carolTab.Received);
         Assert.False(harness.Audience.IsRegistered(carolTab));
