@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace App.Domain.Events;
 
 /// <summary>
-/// Wraps a domain service so that each declared method publishes its entity change after the method
-/// succeeds. The method owns its transaction, so "succeeded" means "committed"; a method that throws
+/// Wraps a domain service so that each declared method publishes its entity change after the method succeeds
+/// and its unit of work committed (<see cref="DomainCallUnitOfWork"/>): the same guarantee as
+/// <see cref="EntityChangePublisher"/>'s staged events. A method that throws, or whose database work rolled back,
 /// publishes nothing.
 /// </summary>
 public class EntityChangeDecorator<TService> : DispatchProxy where TService : class
@@ -58,11 +59,11 @@ public class EntityChangeDecorator<TService> : DispatchProxy where TService : cl
                 : FromException(targetMethod.ReturnType, failed);
         }
 
-        var task = (Task)Call(targetMethod, args)!;
-        if (targetMethod.ReturnType == typeof(Task)) return AwaitAndPublish(task, prepared);
+        var (task, unit) = DomainCallUnitOfWork.Observe(() => (Task)Call(targetMethod, args)!);
+        if (targetMethod.ReturnType == typeof(Task)) return AwaitAndPublish(task, prepared, unit);
         var resultType = targetMethod.ReturnType.GetGenericArguments()[0];
         var awaiter = Awaiters.GetOrAdd(resultType, t => AwaitTyped.MakeGenericMethod(t));
-        return awaiter.Invoke(this, [task, prepared]);
+        return awaiter.Invoke(this, [task, prepared, unit]);
     }
 
     private object? Call(MethodInfo method, object?[] args)
@@ -78,21 +79,27 @@ public class EntityChangeDecorator<TService> : DispatchProxy where TService : cl
         }
     }
 
-    private async Task AwaitAndPublish(Task task, EntityChangeDeclaration.PreparedChange prepared)
+    private async Task AwaitAndPublish(Task task, EntityChangeDeclaration.PreparedChange prepared, DomainCallUnitOfWork unit)
     {
         await task;
-        await PublishAsync(prepared, null);
+        await PublishAsync(prepared, null, unit);
     }
 
-    private async Task<T> AwaitAndPublishTyped<T>(Task task, EntityChangeDeclaration.PreparedChange prepared)
+    private async Task<T> AwaitAndPublishTyped<T>(Task task, EntityChangeDeclaration.PreparedChange prepared, DomainCallUnitOfWork unit)
     {
         var result = await (Task<T>)task;
-        await PublishAsync(prepared, result);
+        await PublishAsync(prepared, result, unit);
         return result;
     }
 
-    private async Task PublishAsync(EntityChangeDeclaration.PreparedChange prepared, object? result)
+    private async Task PublishAsync(EntityChangeDeclaration.PreparedChange prepared, object? result, DomainCallUnitOfWork unit)
     {
+        if (!unit.MayPublish)
+        {
+            logger.LogInformation("{Service}.{Method} returned but its database work rolled back: nothing published",
+                typeof(TService).Name, prepared.Call.Method.Name);
+            return;
+        }
         EntityChange change;
         try
         {

@@ -44,14 +44,24 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (Database.CurrentTransaction is null) await FlushStagedAsync();
+        if (Database.CurrentTransaction is null)
+        {
+            DomainCallUnitOfWork.ReportCommit();
+            await FlushStagedAsync();
+        }
+        else DomainCallUnitOfWork.ReportWrite();
         return written;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         var written = base.SaveChanges(acceptAllChangesOnSuccess);
-        if (Database.CurrentTransaction is null) FlushStagedAsync().AsTask().GetAwaiter().GetResult();
+        if (Database.CurrentTransaction is null)
+        {
+            DomainCallUnitOfWork.ReportCommit();
+            FlushStagedAsync().AsTask().GetAwaiter().GetResult();
+        }
+        else DomainCallUnitOfWork.ReportWrite();
         return written;
     }
 
@@ -63,7 +73,11 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
         foreach (var domainEvent in batch) await events.PublishAsync(domainEvent);
     }
 
-    internal void DiscardStaged() => staged.Clear();
+    internal void DiscardStaged()
+    {
+        DomainCallUnitOfWork.ReportRollback();
+        staged.Clear();
+    }
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {

@@ -1,9 +1,11 @@
 using System.Data.Common;
+using App.Domain.Events;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace App.Domain.Persistence;
 
-/// <summary>Publishes a context's staged events when its transaction commits; drops them on rollback.</summary>
+/// <summary>Publishes a context's staged events when its transaction commits; drops them on rollback. Either way
+/// the declared-service call in progress (<see cref="DomainCallUnitOfWork"/>) hears of it.</summary>
 internal sealed class TransactionEventsInterceptor : DbTransactionInterceptor
 {
     public static readonly TransactionEventsInterceptor Instance = new();
@@ -11,11 +13,13 @@ internal sealed class TransactionEventsInterceptor : DbTransactionInterceptor
     public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {
+        DomainCallUnitOfWork.ReportCommit();
         if (eventData.Context is AppDbContext context) await context.FlushStagedAsync();
     }
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
+        DomainCallUnitOfWork.ReportCommit();
         if (eventData.Context is AppDbContext context) context.FlushStagedAsync().AsTask().GetAwaiter().GetResult();
     }
 

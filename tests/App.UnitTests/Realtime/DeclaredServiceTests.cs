@@ -1,7 +1,10 @@
 using App.Domain.Common;
 using App.Domain.Events;
+using App.Domain.Persistence;
+using App.Domain.Projects;
 using App.Domain.Workspaces;
 using App.UnitTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace App.UnitTests.Realtime;
@@ -171,5 +174,59 @@ public sealed class DeclaredServiceTests
         Assert.Equal([(EntityOperation.Created, "member-added"), (EntityOperation.Deleted, "member-removed")], changes.Select(c => (c.Operation, c.Action)).ToList());
         Assert.All(changes, c => Assert.Equal(EventScope.Workspace(owner.WorkspaceId), c.Scope));
         Assert.Equal(member.Actor.UserId, changes[0].Payload.GetProperty("userId").GetString());
+    }
+}
+
+public interface IArchive
+{
+    Task<Guid> ArchiveAsync(Actor actor, Guid workspaceId, bool rollBack);
+}
+
+/// <summary>A declared service doing real database work in its own transaction, committed or rolled back.</summary>
+public sealed class Archive(IDbContextFactory<AppDbContext> dbFactory) : IArchive
+{
+    public async Task<Guid> ArchiveAsync(Actor actor, Guid workspaceId, bool rollBack)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var project = new Project
+        {
+            Id = Guid.NewGuid(), WorkspaceId = workspaceId, Name = "archived", Description = "", CreatedById = actor.UserId,
+            CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow, Version = 1,
+        };
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        if (rollBack) await transaction.RollbackAsync();
+        else await transaction.CommitAsync();
+        return project.Id;
+    }
+}
+
+/// <summary>Both publishing styles keep one guarantee: published after the unit of work commits, nothing on a
+/// rollback, on both providers.</summary>
+public sealed class DeclaredServiceUnitOfWorkTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+{
+    [Theory, MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
+    public async Task A_declared_method_whose_transaction_rolls_back_publishes_nothing_and_a_committed_one_publishes(string provider)
+    {
+        var services = await fixture.ServicesAsync(provider);
+        var (actor, _, workspaceId) = await Accounts.RegisterAsync(services);
+        var declared = new ServiceCollection();
+        declared.AddSingleton(services.GetRequiredService<IDbContextFactory<AppDbContext>>());
+        declared.AddSingleton(services.GetRequiredService<IDomainEvents>());
+        declared.AddDomainService<IArchive, Archive>("tests.archive", s => s
+            .Method(nameof(IArchive.ArchiveAsync), e => e
+                .Publishes("projects", "project", "tests.project.archived", EntityOperation.Created)
+                .EntityIdFromResult(c => c.Result<Guid>().ToString())
+                .Scope(c => EventScope.Workspace(c.Arg<Guid>("workspaceId")))));
+        await using var provided = declared.BuildServiceProvider();
+        using var recorded = new RecordedEvents(services.GetRequiredService<IDomainEvents>());
+        var archive = provided.GetRequiredService<IArchive>();
+
+        var rolledBack = await archive.ArchiveAsync(actor, workspaceId, rollBack: true);
+        var committed = await archive.ArchiveAsync(actor, workspaceId, rollBack: false);
+
+        Assert.Equal([committed.ToString()], recorded.Changes("tests.project.archived").Select(c => c.EntityId));
+        Assert.DoesNotContain(rolledBack.ToString(), recorded.Changes().Select(c => c.EntityId));
     }
 }
