@@ -5,7 +5,8 @@ namespace App.Realtime;
 /// <summary>Settings of the realtime layer (<c>services.AddRealtime(o => ...)</c>).</summary>
 public sealed class RealtimeOptions
 {
-    /// <summary>Events one connection may have waiting before further ones are dropped (and reported as missed).</summary>
+    /// <summary>Events one circuit may have waiting before further ones are dropped (and reported as missed); the
+    /// hub and SSE have their own (<c>RealtimeHubOptions</c>, <c>RealtimeSseOptions</c>).</summary>
     public int QueueCapacity { get; set; } = RealtimeConnectionQueue.DefaultCapacity;
 
     /// <summary>The user id of a connected principal (default: the NameIdentifier claim, as SignalR uses); null

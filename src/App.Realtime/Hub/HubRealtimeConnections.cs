@@ -13,7 +13,7 @@ namespace App.Realtime.Hub;
 /// </summary>
 public sealed class HubRealtimeConnections(
     RealtimeAudience audience, IRealtimeAudienceResolver resolver, HubConnectionContexts contexts, RealtimeMetrics metrics,
-    IOptions<RealtimeOptions> options, ILogger<HubRealtimeConnections> logger)
+    IOptions<RealtimeOptions> options, IOptions<RealtimeHubOptions> hubOptions, ILogger<HubRealtimeConnections> logger)
 {
     private readonly ConcurrentDictionary<string, Connection> open = new(StringComparer.Ordinal);
 
@@ -28,7 +28,7 @@ public sealed class HubRealtimeConnections(
             context.Abort();
             return;
         }
-        var connection = new Connection(context, hubConnection, metrics, logger, options.Value.QueueCapacity);
+        var connection = new Connection(context, hubConnection, metrics, logger, hubOptions.Value.QueueCapacity);
         open[context.ConnectionId] = connection;
         await audience.JoinAsync(connection, userId, id => resolver.TopicsOfAsync(id, context.ConnectionAborted));
     }

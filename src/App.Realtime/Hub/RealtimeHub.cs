@@ -26,4 +26,8 @@ public sealed class RealtimeHub(HubRealtimeConnections connections, IOptions<Rea
 public sealed class RealtimeHubOptions
 {
     public string Path { get; set; } = "/hubs/realtime";
+
+    /// <summary>Events one hub connection may have waiting: references to shared, already serialised messages,
+    /// so deep enough for a burst of several thousand events to a client that reads slowly.</summary>
+    public int QueueCapacity { get; set; } = 8192;
 }

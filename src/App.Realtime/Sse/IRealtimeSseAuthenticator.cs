@@ -31,4 +31,7 @@ internal sealed class PrincipalSseAuthenticator(Microsoft.Extensions.Options.IOp
 public sealed class RealtimeSseOptions
 {
     public string Path { get; set; } = "/api/realtime/events";
+
+    /// <summary>Events one stream may have waiting before it is sent a reset.</summary>
+    public int QueueCapacity { get; set; } = 8192;
 }

@@ -26,6 +26,7 @@ public static class SseEndpoint
 
     private static async Task StreamAsync(HttpContext http, IRealtimeSseAuthenticator authenticator, RealtimeAudience audience,
         IRealtimeAudienceResolver resolver, SseReplayBuffer replay, RealtimeMetrics metrics, IOptions<RealtimeOptions> options,
+        IOptions<RealtimeSseOptions> sseOptions,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SseEndpoint));
@@ -48,7 +49,7 @@ public static class SseEndpoint
         // 2. Join the audience before reading the replay buffer, so nothing falls between the two; live events
         // wait until the replay is written.
         var ct = http.RequestAborted;
-        var connection = new SseConnection(http.Response.Body, eventFilter, metrics, logger, options.Value.QueueCapacity, ct);
+        var connection = new SseConnection(http.Response.Body, eventFilter, metrics, logger, sseOptions.Value.QueueCapacity, ct);
         try
         {
             var topics = await audience.JoinAsync(connection, userId, id => resolver.TopicsOfAsync(id, ct));
