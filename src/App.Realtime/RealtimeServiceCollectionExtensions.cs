@@ -1,3 +1,4 @@
+using App.Realtime;
 using App.Realtime.Circuits;
 using App.Realtime.Hub;
 using App.Realtime.Redis;
@@ -6,11 +7,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace App.Realtime;
+// In the framework's own namespace, as ASP.NET Core's AddX extensions are: Program.cs needs no using (and a
+// `using App.Realtime;` there would hide a root component named App, as `dotnet new blazor` names it).
+namespace Microsoft.Extensions.DependencyInjection;
 
 public static class RealtimeServiceCollectionExtensions
 {
@@ -66,72 +68,5 @@ public static class RealtimeServiceCollectionExtensions
             group.MapSseEndpoint(sse.Path);
         }
         return group;
-    }
-}
-
-/// <summary>Adds transports and the app's seams to the realtime layer (returned by <c>AddRealtime</c>).</summary>
-public sealed class RealtimeBuilder(IServiceCollection services)
-{
-    public IServiceCollection Services { get; } = services;
-
-    /// <summary>Which topics a user may hear (e.g. one per workspace membership). One per app.</summary>
-    public RealtimeBuilder AddAudienceResolver<T>() where T : class, IRealtimeAudienceResolver
-    {
-        Services.Replace(ServiceDescriptor.Singleton<IRealtimeAudienceResolver, T>());
-        return this;
-    }
-
-    /// <summary>A rule that keeps the audience current from events (membership changed, user disabled).</summary>
-    public RealtimeBuilder AddAudienceRule<T>() where T : class, IRealtimeAudienceRule
-    {
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IRealtimeAudienceRule, T>());
-        return this;
-    }
-
-    /// <summary>The SignalR hub for clients that are not circuits; events arrive as <c>event(e)</c>.</summary>
-    public RealtimeBuilder AddHub(Action<RealtimeHubOptions>? configure = null)
-    {
-        var options = Services.AddOptions<RealtimeHubOptions>();
-        if (configure is not null) options.Configure(configure);
-        Services.TryAddSingleton<HubConnectionContexts>();
-        Services.TryAddSingleton<HubRealtimeConnections>();
-        Services.AddSignalR(o => o.MaximumReceiveMessageSize = 16 * 1024);
-        Services.AddSingleton<HubLifetimeManager<RealtimeHub>>(sp => new ConnectionCapturingLifetimeManager<RealtimeHub>(
-            ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<RealtimeHub>>(sp), sp.GetRequiredService<HubConnectionContexts>()));
-        return this;
-    }
-
-    /// <summary>Server-sent events with <c>Last-Event-ID</c> resume, authenticated by <typeparamref name="TAuthenticator"/>
-    /// (default: the request's user).</summary>
-    public RealtimeBuilder AddServerSentEvents<TAuthenticator>(Action<RealtimeSseOptions>? configure = null)
-        where TAuthenticator : class, IRealtimeSseAuthenticator
-    {
-        var options = Services.AddOptions<RealtimeSseOptions>();
-        if (configure is not null) options.Configure(configure);
-        Services.TryAddSingleton<SseReplayBuffer>();
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IRealtimeSink, SseReplayBuffer>(sp => sp.GetRequiredService<SseReplayBuffer>()));
-        Services.Replace(ServiceDescriptor.Scoped<IRealtimeSseAuthenticator, TAuthenticator>());
-        return this;
-    }
-
-    public RealtimeBuilder AddServerSentEvents(Action<RealtimeSseOptions>? configure = null) =>
-        AddServerSentEvents<PrincipalSseAuthenticator>(configure);
-
-    /// <summary>Fans events out to every app instance through Redis (and re-resolves the audience after an outage).
-    /// Start-up never waits for Redis.</summary>
-    public RealtimeBuilder AddRedis(Action<RealtimeRedisOptions> configure)
-    {
-        Services.AddOptions<RealtimeRedisOptions>().Configure(configure).PostConfigure(o =>
-        {
-            if (string.IsNullOrWhiteSpace(o.Url)) throw new ArgumentException("Realtime Redis needs a Url.");
-            RedisAddress.Parse(o.Url);
-        });
-        Services.TryAddSingleton<RedisConnection>();
-        Services.TryAddSingleton<RedisRealtimeRelay>();
-        Services.TryAddSingleton<IRealtimeRelay>(sp => sp.GetRequiredService<RedisRealtimeRelay>());
-        Services.AddHostedService(sp => sp.GetRequiredService<RedisRealtimeRelay>());
-        Services.TryAddSingleton<AudienceResync>();
-        Services.AddHostedService(sp => sp.GetRequiredService<AudienceResync>());
-        return this;
     }
 }
