@@ -14,6 +14,7 @@ public static class AuthExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        services.AddSingleton<UnknownAccountAttempts>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, AppAuthenticationStateProvider>();
         services.AddAuthentication(o =>
