@@ -5,6 +5,7 @@ using App.Web.Console;
 using App.Web.Health;
 using App.Web.Jobs;
 using App.Web.Persistence;
+using App.Web.RateLimiting;
 using App.Web.Realtime;
 using App.Web.Realtime.Bench;
 using App.Web.Shell;
@@ -28,7 +29,8 @@ try
         .AddRealtime(settings)
         .AddWorkspaces()
         .AddConsole()
-        .AddJobs();
+        .AddJobs()
+        .AddRateLimits(settings);
 
     var app = builder.Build();
     app.ValidateShell();
@@ -40,6 +42,7 @@ try
     // Explicit, so 401/403 from authorization get a status page body too.
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimits();
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapAppHealth();

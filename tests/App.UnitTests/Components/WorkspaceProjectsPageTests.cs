@@ -87,7 +87,7 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
         Context.Services.AddSingleton<IRealtimeEvents>(realtime);
         Context.Services.AddSingleton(services.GetRequiredService<WorkspaceDirectory>());
         Context.Services.AddSingleton(projects);
-        Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>(), services.GetRequiredService<OperatorExports>()));
+        Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>(), services.GetRequiredService<OperatorExports>(), new JobStartLimits(settings)));
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("member");
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, member.UserId));
