@@ -1,6 +1,7 @@
 using App.Web.Auth;
 using App.Web.Components;
 using App.Web.Configuration;
+using App.Web.Errors;
 using App.Web.Console;
 using App.Web.Health;
 using App.Web.Jobs;
@@ -37,7 +38,7 @@ try
     if (MigrateCommand.IsRequested(args)) return await app.RunMigrateCommandAsync();
     await app.PrepareDatabaseAsync();
 
-    if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    if (!app.Environment.IsDevelopment()) app.UseErrorResponses();
     app.UseAppStatusPages();
     // Explicit, so 401/403 from authorization get a status page body too.
     app.UseAuthentication();
