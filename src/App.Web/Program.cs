@@ -5,6 +5,7 @@ using App.Web.Errors;
 using App.Web.Console;
 using App.Web.Health;
 using App.Web.Jobs;
+using App.Web.Observability;
 using App.Web.Persistence;
 using App.Web.RateLimiting;
 using App.Web.Realtime;
@@ -31,7 +32,8 @@ try
         .AddWorkspaces()
         .AddConsole()
         .AddJobs()
-        .AddRateLimits(settings);
+        .AddRateLimits(settings)
+        .AddObservability(settings);
 
     var app = builder.Build();
     app.ValidateShell();
@@ -47,6 +49,7 @@ try
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapAppHealth();
+    app.MapObservability();
     app.MapAccounts();
     app.MapRealtime();
     app.MapJobs();
