@@ -19,7 +19,11 @@ var outFile = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 var hold = Arg("hold", 0);
 var pathTemplate = args.SkipWhile(a => a != "--path").Skip(1).FirstOrDefault() ?? "/w/{slug}/projects";
 
-await using var app = await AppProcess.StartAsync(new Dictionary<string, string> { ["REALTIME_BENCH_ENDPOINTS"] = "true" });
+// One user holds every page: lift the per-user circuit limit (docs/operations.md).
+await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+{
+    ["REALTIME_BENCH_ENDPOINTS"] = "true", ["RATE_LIMIT_CIRCUITS_PER_USER"] = "100000", ["RATE_LIMIT_CONNECTIONS_PER_USER"] = "100000",
+});
 using var http = new HttpClient { BaseAddress = app.BaseUrl };
 var token = (await (await http.PostAsync("api/bench/token", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
 http.DefaultRequestHeaders.Authorization = new("Bearer", token);

@@ -1,10 +1,13 @@
 using App.Web.Auth;
 using App.Web.Components;
 using App.Web.Configuration;
+using App.Web.Errors;
 using App.Web.Console;
 using App.Web.Health;
 using App.Web.Jobs;
+using App.Web.Observability;
 using App.Web.Persistence;
+using App.Web.RateLimiting;
 using App.Web.Realtime;
 using App.Web.Realtime.Bench;
 using App.Web.Shell;
@@ -28,21 +31,25 @@ try
         .AddAppRealtime(settings)
         .AddWorkspaces()
         .AddConsole()
-        .AddJobs();
+        .AddJobs()
+        .AddRateLimits(settings)
+        .AddObservability(settings);
 
     var app = builder.Build();
     app.ValidateShell();
     if (MigrateCommand.IsRequested(args)) return await app.RunMigrateCommandAsync();
     await app.PrepareDatabaseAsync();
 
-    if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    if (!app.Environment.IsDevelopment()) app.UseErrorResponses();
     app.UseAppStatusPages();
     // Explicit, so 401/403 from authorization get a status page body too.
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimits();
     app.UseAntiforgery();
     app.MapStaticAssets();
     app.MapAppHealth();
+    app.MapObservability();
     app.MapAccounts();
     app.MapAppRealtime();
     app.MapJobs();

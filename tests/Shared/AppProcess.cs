@@ -12,7 +12,8 @@ namespace App.Tests.Shared;
 public sealed class AppProcess : IAsyncDisposable
 {
     public static readonly string[] ScrubbedPrefixes =
-        ["DB_", "SQLITE_", "REALTIME_", "APP_", "OPERATOR_", "TENANCY_", "DATA_PROTECTION_", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
+        ["DB_", "SQLITE_", "REALTIME_", "APP_", "OPERATOR_", "TENANCY_", "DATA_PROTECTION_", "ASPNETCORE_", "DOTNET_ENVIRONMENT",
+         "OPS_", "HEALTH_", "RATE_LIMIT_", "OTEL_"];
 
     private readonly Process process;
     private readonly StringBuilder output = new();

@@ -14,9 +14,26 @@ internal sealed class AppAuthenticationStateProvider(
     ILoggerFactory loggerFactory, IServiceScopeFactory scopeFactory, IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
+    private readonly ILogger logger = loggerFactory.CreateLogger<AppAuthenticationStateProvider>();
+
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(15);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
+    {
+        try
+        {
+            return await StillValidAsync(state);
+        }
+        catch (Exception ex) when (App.Domain.Common.DatabaseFailures.IsUnavailable(ex))
+        {
+            // A database outage is not a sign-out: the base class would sign the circuit out on any exception. Keep
+            // the user and check again next interval; every domain call still checks (and fails while it is down).
+            logger.LogWarning("Could not re-check the circuit's user: the database is unavailable ({Error})", ex.GetType().Name);
+            return true;
+        }
+    }
+
+    private async Task<bool> StillValidAsync(AuthenticationState state)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();

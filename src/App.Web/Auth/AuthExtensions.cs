@@ -14,6 +14,7 @@ public static class AuthExtensions
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        services.AddSingleton<UnknownAccountAttempts>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, AppAuthenticationStateProvider>();
         services.AddAuthentication(o =>
@@ -33,6 +34,13 @@ public static class AuthExtensions
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.Events.OnRedirectToLogin = ctx => Challenge(ctx, StatusCodes.Status401Unauthorized);
+            // Signing in on the login page redirects to its ReturnUrl query value, decoded: "/w/café" as is cannot be
+            // a Location header (Kestrel throws, a 500). Only what SafeReturnUrl keeps, percent-encoded; else the page decides.
+            o.Events.OnRedirectToReturnUrl = ctx =>
+            {
+                if (CurrentUser.SafeReturnUrl(ctx.RedirectUri, fallback: "") is { Length: > 0 } target) ctx.Response.Redirect(target);
+                return Task.CompletedTask;
+            };
             // The stamp check below queries the database; static files do not need it (see StaticAssetRequests).
             o.Events.OnValidatePrincipal = ctx => StaticAssetRequests.Is(ctx.HttpContext)
                 ? Task.CompletedTask

@@ -19,9 +19,11 @@ public static class CurrentUser
     /// <summary>Only app-local paths, so a crafted ReturnUrl cannot send a user to another site. The rules of
     /// <c>Url.IsLocalUrl</c> (which <c>LocalRedirect</c> enforces): a single leading '/', not followed by '/' or
     /// '\' (browsers read both as "another host"), and no control characters anywhere (a tab or newline can be
-    /// dropped by the browser, turning "/\t/evil" into "//evil"). "~/" is refused too: links here are plain paths.</summary>
+    /// dropped by the browser, turning "/\t/evil" into "//evil"). "~/" is refused too: links here are plain paths.
+    /// Non-ASCII characters come back percent-encoded (UTF-8): a Location header may only hold ASCII, and
+    /// "/w/café" as is made the redirect throw (a 500).</summary>
     public static string SafeReturnUrl(string? returnUrl, string fallback = "/") =>
-        IsLocalPath(returnUrl) ? returnUrl! : fallback;
+        IsLocalPath(returnUrl) && AsciiOnly(returnUrl!) is { } ascii ? ascii : fallback;
 
     private const int MaxReturnUrlLength = 2000;
 
@@ -34,5 +36,26 @@ public static class CurrentUser
             if (char.IsControl(c)) return false;
         }
         return true;
+    }
+
+    /// <summary>The URL with every non-ASCII character as UTF-8 %XX; null when it holds a lone surrogate.</summary>
+    private static string? AsciiOnly(string url)
+    {
+        if (url.All(char.IsAscii)) return url;
+        var builder = new System.Text.StringBuilder(url.Length * 2);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < url.Length;)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(url.AsSpan(i), out var rune, out var used) != System.Buffers.OperationStatus.Done)
+                return null;
+            if (rune.IsAscii) builder.Append((char)rune.Value);
+            else
+            {
+                var length = rune.EncodeToUtf8(utf8);
+                for (var b = 0; b < length; b++) builder.Append('%').Append(utf8[b].ToString("X2"));
+            }
+            i += used;
+        }
+        return builder.Length <= MaxReturnUrlLength ? builder.ToString() : null;
     }
 }

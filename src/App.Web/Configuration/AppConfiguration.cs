@@ -107,6 +107,11 @@ public static class AppConfiguration
             BenchEndpoints = Bool(config, "REALTIME_BENCH_ENDPOINTS") ?? false,
             JobStepDelay = TimeSpan.FromMilliseconds(Int(config, "JOBS_STEP_DELAY_MS", 0, 0, 60_000)),
             OperatorEmails = emails,
+            TrustLoopback = Bool(config, "OPS_TRUST_LOOPBACK") ?? true,
+            MinFreeDiskMb = Int(config, "HEALTH_MIN_FREE_DISK_MB", 500, 0, 10_000_000),
+            RateLimits = App.Web.RateLimiting.RateLimitSettings.Read(config),
+            OtlpEndpoint = OtlpEndpoint(config),
+            ServiceName = Get(config, "OTEL_SERVICE_NAME") ?? "app-web",
         };
     }
 
@@ -141,6 +146,15 @@ public static class AppConfiguration
             AllowUserVariables = true,
         };
         return DatabaseSettings.MySql(connection.ConnectionString, version) with { Location = $"{host}:{port}" };
+    }
+
+    private static Uri? OtlpEndpoint(IConfiguration config)
+    {
+        var raw = Get(config, "OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (raw is null) return null;
+        return Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new StartupException($"OTEL_EXPORTER_OTLP_ENDPOINT='{raw}' must be an http(s) URL such as http://collector:4317.");
     }
 
     private static void ValidateRedis(string url)

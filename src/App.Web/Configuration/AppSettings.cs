@@ -24,4 +24,14 @@ public sealed record AppSettings
     /// <summary>Pause after each job progress report (JOBS_STEP_DELAY_MS, default 0): for demos and tests.</summary>
     public TimeSpan JobStepDelay { get; init; } = TimeSpan.Zero;
     public required IReadOnlyList<string> OperatorEmails { get; init; }
+    /// <summary>Loopback callers may read /healthz details and /metrics (OPS_TRUST_LOOPBACK, default true).</summary>
+    public bool TrustLoopback { get; init; } = true;
+    /// <summary>/healthz is down below this much free disk at the data folder (HEALTH_MIN_FREE_DISK_MB, default 500).</summary>
+    public long MinFreeDiskMb { get; init; } = 500;
+    /// <summary>Every RATE_LIMIT_* setting (docs/operations.md).</summary>
+    public App.Web.RateLimiting.RateLimitSettings RateLimits { get; init; } = new();
+    /// <summary>OTEL_EXPORTER_OTLP_ENDPOINT: set = metrics and traces are also pushed there over OTLP.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+    /// <summary>OTEL_SERVICE_NAME (default app-web): the service name on every metric and trace.</summary>
+    public string ServiceName { get; init; } = "app-web";
 }

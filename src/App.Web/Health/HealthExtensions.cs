@@ -11,11 +11,15 @@ public static class HealthExtensions
 
     public static IServiceCollection AddAppHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DependencyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [DependencyTag])
+            .AddCheck<DiskSpaceHealthCheck>("disk", tags: [DependencyTag]);
         return services;
     }
 
-    /// <summary><c>/healthz</c>: 200 with every dependency's state, 503 when any is down.
+    /// <summary><c>/healthz</c>: 200 when every dependency is up, 503 when any is down. Anonymous callers get only
+    /// that status; operators and loopback callers (<see cref="OperationsAccess"/>) also get each check's state and
+    /// description, which name the database file or host, the Redis address and the disk.
     /// <c>/healthz/live</c>: 200 while the process serves requests (for liveness probes).</summary>
     public static IEndpointRouteBuilder MapAppHealth(this IEndpointRouteBuilder app)
     {
@@ -34,13 +38,16 @@ public static class HealthExtensions
         return app;
     }
 
-    private static Task WriteAsync(HttpContext context, HealthReport report)
+    internal static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        var status = report.Status == HealthStatus.Healthy ? "healthy" : "unhealthy";
+        if (!OperationsAccess.Allows(context))
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status }, JsonSerializerOptions.Web));
         var body = new
         {
-            status = report.Status == HealthStatus.Healthy ? "healthy" : "unhealthy",
+            status,
             checks = report.Entries.ToDictionary(e => e.Key, e => new
             {
                 status = e.Value.Status == HealthStatus.Healthy ? "up" : "down",

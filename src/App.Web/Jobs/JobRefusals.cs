@@ -10,3 +10,10 @@ public sealed class JobQueueFullException() : JobRefusedException("The job queue
 /// queued or running at once.</summary>
 public sealed class JobLimitReachedException() : JobRefusedException(
     $"You already have {JobRunner.PerUserLimit} jobs queued or running: wait for one to finish or cancel it.");
+
+/// <summary>Too many jobs were started lately by this person or in this workspace (<see cref="JobStartLimits"/>).</summary>
+public sealed class JobRateLimitedException(string who, int retryAfterSeconds) : JobRefusedException(
+    $"{who} too many jobs in a short time: try again in {retryAfterSeconds} seconds.")
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}

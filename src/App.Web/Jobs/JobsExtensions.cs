@@ -10,6 +10,7 @@ public static class JobsExtensions
         services.AddSingleton<JobResults>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        services.AddSingleton<JobStartLimits>();
         services.AddSingleton<WorkspaceJobs>();
         return services;
     }

@@ -7,11 +7,14 @@ namespace App.Web.Jobs;
 
 /// <summary>The jobs people can start: a member exports their workspace's projects; an operator recomputes
 /// statistics for every workspace. Both check access through the domain services, as pages do.</summary>
-public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, ConsoleDirectory console, OperatorExports exports)
+public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, ConsoleDirectory console, OperatorExports exports,
+    JobStartLimits limits)
 {
     /// <summary>Member job: the workspace's projects as CSV.</summary>
-    public Task<Guid> ExportProjectsAsync(Actor actor, Guid workspaceId, string workspaceSlug) =>
-        runner.EnqueueAsync(actor.UserId, $"Export {workspaceSlug} projects", async job =>
+    public Task<Guid> ExportProjectsAsync(Actor actor, Guid workspaceId, string workspaceSlug)
+    {
+        limits.Check(actor.UserId, workspaceId);
+        return runner.EnqueueAsync(actor.UserId, $"Export {workspaceSlug} projects", async job =>
         {
             await job.ReportAsync(5, "Loading projects...");
             var all = await projects.ListAsync(actor, workspaceId, job.CancellationToken);
@@ -25,10 +28,13 @@ public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, Con
             await job.ReportAsync(97, "Finishing...");
             return new JobOutput($"{workspaceSlug}-projects.csv", "text/csv", Csv.Utf8(csv));
         });
+    }
 
     /// <summary>Operator job: members and projects per workspace, for every workspace, as CSV.</summary>
-    public Task<Guid> RecomputeStatisticsAsync(Actor actor) =>
-        runner.EnqueueAsync(actor.UserId, "Workspace statistics", async job =>
+    public Task<Guid> RecomputeStatisticsAsync(Actor actor)
+    {
+        limits.Check(actor.UserId);
+        return runner.EnqueueAsync(actor.UserId, "Workspace statistics", async job =>
         {
             await job.ReportAsync(2, "Counting workspaces...");
             var first = await console.SearchWorkspacesAsync(actor, null, 0, 50, job.CancellationToken);
@@ -48,4 +54,5 @@ public sealed class WorkspaceJobs(JobRunner runner, ProjectService projects, Con
             await exports.RecordAsync(actor, "workspace-statistics", $"{done} workspaces", job.CancellationToken);
             return new JobOutput($"workspace-statistics-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv", "text/csv", Csv.Utf8(csv));
         });
+    }
 }

@@ -33,6 +33,16 @@ public sealed class SafeReturnUrlTests
     [InlineData("/w/\u007f")]
     public void Anything_else_falls_back(string? url) => Assert.Equal("/fallback", CurrentUser.SafeReturnUrl(url, "/fallback"));
 
+    [Theory]
+    [InlineData("/w/café", "/w/caf%C3%A9")]
+    [InlineData("/w/日本?q=ü#ß", "/w/%E6%97%A5%E6%9C%AC?q=%C3%BC#%C3%9F")]
+    [InlineData("/w/😀", "/w/%F0%9F%98%80")]
+    public void Non_ascii_paths_come_back_percent_encoded(string url, string expected) =>
+        Assert.Equal(expected, CurrentUser.SafeReturnUrl(url, "/fallback"));
+
+    [Fact]
+    public void A_lone_surrogate_falls_back() => Assert.Equal("/fallback", CurrentUser.SafeReturnUrl("/w/\ud800x", "/fallback"));
+
     [Fact]
     public void An_over_long_url_falls_back() =>
         Assert.Equal("/", CurrentUser.SafeReturnUrl("/" + new string('a', 2000)));
@@ -43,7 +53,7 @@ public sealed class SafeReturnUrlTests
         var helper = new Microsoft.AspNetCore.Mvc.Routing.UrlHelper(new Microsoft.AspNetCore.Mvc.ActionContext(
             new Microsoft.AspNetCore.Http.DefaultHttpContext(), new Microsoft.AspNetCore.Routing.RouteData(),
             new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
-        foreach (var url in new[] { "/", "/w/ada", "//x", "/\\x", "/\t/x", "https://x", "~/x", "/ok?next=//x" })
+        foreach (var url in new[] { "/", "/w/ada", "/w/café", "//x", "/\\x", "/\t/x", "https://x", "~/x", "/ok?next=//x" })
         {
             var kept = CurrentUser.SafeReturnUrl(url, "/fallback");
             if (kept != "/fallback") Assert.True(helper.IsLocalUrl(kept), $"'{kept}' is not local to Url.IsLocalUrl");

@@ -80,4 +80,48 @@ public sealed class ProjectDialogTests : MudComponentTest
 
         provider.WaitForAssertion(() => Assert.Contains("Name must be at most 100 characters.", provider.Markup));
     }
+
+    public static TheoryData<string> DatabaseFaults => ["locked", "full", "mariadb-down"];
+
+    [Theory, MemberData(nameof(DatabaseFaults))]
+    public async Task A_database_that_cannot_save_is_explained_and_what_the_user_typed_is_kept(string fault)
+    {
+        Exception error = fault switch
+        {
+            "locked" => new Microsoft.EntityFrameworkCore.DbUpdateException("save failed",
+                new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5)),
+            "full" => new Microsoft.Data.Sqlite.SqliteException("SQLite Error 13: 'database or disk is full'.", 13),
+            _ => new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+                MySqlConnectorErrors.UnableToConnect()),
+        };
+        var (provider, _) = await OpenAsync(_ => throw error);
+
+        provider.Find("#project-name").Input("Kept");
+        provider.Find("#project-description").Input("typed before the failure");
+        await provider.Find("#project-save").ClickAsync(new());
+
+        provider.WaitForAssertion(() => Assert.Equal("Could not save: the database is unavailable, try again.",
+            provider.Find("#project-dialog-error").TextContent.Trim()));
+        Assert.Equal("Kept", provider.Find("#project-name").GetAttribute("value"));
+        Assert.False(provider.Find("#project-save").HasAttribute("disabled"));
+    }
+}
+
+/// <summary>MySqlConnector's exceptions have no public constructor: a real one, from a connection to a closed port.</summary>
+internal static class MySqlConnectorErrors
+{
+    public static Exception UnableToConnect()
+    {
+        try
+        {
+            using var connection = new MySqlConnector.MySqlConnection(
+                $"Server=127.0.0.1;Port={App.Tests.Shared.AppProcess.FreePort()};User ID=x;Connection Timeout=2");
+            connection.Open();
+        }
+        catch (MySqlConnector.MySqlException ex)
+        {
+            return ex;
+        }
+        throw new InvalidOperationException("connected to a closed port");
+    }
 }

@@ -15,6 +15,9 @@ public sealed class StartupTests
     [InlineData("TENANCY_MODE", "chaos", "TENANCY_MODE='chaos' is not supported")]
     [InlineData("REALTIME_REDIS_URL", "redis://", "REALTIME_REDIS_URL is not a Redis address")]
     [InlineData("OPERATOR_EMAILS", "alice@example.test,bob", "OPERATOR_EMAILS contains 'bob'")]
+    [InlineData("RATE_LIMIT_SIGN_IN_PER_IP", "lots", "RATE_LIMIT_SIGN_IN_PER_IP='lots' must be permits per window such as 10/1m")]
+    [InlineData("RATE_LIMIT_CIRCUITS_PER_USER", "0", "RATE_LIMIT_CIRCUITS_PER_USER='0' must be a whole number from 1 to 100000")]
+    [InlineData("HEALTH_MIN_FREE_DISK_MB", "-1", "HEALTH_MIN_FREE_DISK_MB='-1' must be a whole number")]
     public async Task Invalid_settings_stop_start_up_with_one_line_naming_the_setting(string key, string value, string expected)
     {
         var env = new Dictionary<string, string> { [key] = value };
