@@ -19,6 +19,7 @@ public static class DomainRegistration
         services.TryAddSingleton<IDomainEvents, DomainEventBus>();
         services.AddSingleton(new OperatorPolicy(operatorEmails));
         services.AddSingleton<WorkspaceDirectory>();
+        services.AddSingleton<WorkspaceSharing>();
         services.AddSingleton<ProjectService>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<ConsoleDirectory>();

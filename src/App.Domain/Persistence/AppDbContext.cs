@@ -27,6 +27,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<WorkspaceMembership> WorkspaceMemberships => Set<WorkspaceMembership>();
+    public DbSet<WorkspaceInvite> WorkspaceInvites => Set<WorkspaceInvite>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 

@@ -42,6 +42,23 @@ internal sealed class WorkspaceMembershipConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class WorkspaceInviteConfiguration : IEntityTypeConfiguration<WorkspaceInvite>
+{
+    public void Configure(EntityTypeBuilder<WorkspaceInvite> b)
+    {
+        b.ToTable("WorkspaceInvites");
+        b.HasKey(i => i.Id);
+        b.Property(i => i.Email).HasMaxLength(256).IsRequired();
+        b.Property(i => i.NormalizedEmail).HasMaxLength(256).IsRequired();
+        b.Property(i => i.TokenHash).HasMaxLength(WorkspaceInvite.TokenHashLength).IsRequired();
+        b.HasIndex(i => i.TokenHash).IsUnique();
+        b.Property(i => i.InvitedById).HasMaxLength(450).IsRequired();
+        b.Property(i => i.AcceptedById).HasMaxLength(450);
+        b.HasIndex(i => new { i.WorkspaceId, i.NormalizedEmail });
+        b.HasOne(i => i.Workspace).WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
 {
     public void Configure(EntityTypeBuilder<Project> b)
