@@ -8,6 +8,7 @@ public static class WorkspacesExtensions
     /// <summary>Workspace pages (/w/{slug}/...) and their navigation placements.</summary>
     public static IServiceCollection AddWorkspaces(this IServiceCollection services)
     {
+        services.AddComponentToken<WorkspaceSwitcher>("workspaces.web.switcher");
         services.AddPlacements("Workspaces",
             new PlacementEntry
             {
