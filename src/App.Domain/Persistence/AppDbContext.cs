@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Events;
 using App.Domain.Projects;
@@ -30,6 +31,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
     public DbSet<WorkspaceInvite> WorkspaceInvites => Set<WorkspaceInvite>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
     public void Stage(IRealtimeDomainEvent domainEvent)
     {

@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Projects;
 using App.Domain.Users;
@@ -68,6 +69,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         b.Property(p => p.Name).HasMaxLength(Project.NameMaxLength).IsRequired();
         b.Property(p => p.Description).HasMaxLength(Project.DescriptionMaxLength).IsRequired();
         b.Property(p => p.CreatedById).HasMaxLength(450).IsRequired();
+        b.Property(p => p.UpdatedById).HasMaxLength(450).IsRequired();
         b.Property(p => p.Version).IsConcurrencyToken();
         b.HasIndex(p => new { p.WorkspaceId, p.CreatedAt });
         b.HasOne<Workspace>().WithMany().HasForeignKey(p => p.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
@@ -86,5 +88,21 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(a => a.Target).HasMaxLength(256).IsRequired();
         b.Property(a => a.Details).HasMaxLength(1000).IsRequired();
         b.HasIndex(a => a.At);
+    }
+}
+
+internal sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<ActivityEntry>
+{
+    public void Configure(EntityTypeBuilder<ActivityEntry> b)
+    {
+        b.ToTable("ActivityEntries");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.ActorId).HasMaxLength(450).IsRequired();
+        b.Property(a => a.ActorName).HasMaxLength(AppUser.DisplayNameMaxLength).IsRequired();
+        b.Property(a => a.Kind).HasMaxLength(32).IsRequired();
+        b.Property(a => a.Subject).HasMaxLength(ActivityEntry.SubjectMaxLength).IsRequired();
+        b.Property(a => a.Details).HasMaxLength(ActivityEntry.DetailsMaxLength).IsRequired();
+        b.HasIndex(a => new { a.WorkspaceId, a.At });
+        b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Common;
 using App.Domain.Events;
@@ -136,6 +137,7 @@ public sealed class WorkspaceSharing(IDbContextFactory<AppDbContext> dbFactory, 
         db.WorkspaceMemberships.Add(membership);
         AuditLog.Record(db, clock, user, "workspace.invite-accepted", workspace.Slug, user.Email ?? user.Id);
         StageMembership(db, actor, EntityOperation.Created, workspace, user, WorkspaceRole.Member, isMember: true, "member-joined");
+        WorkspaceActivity.Record(db, clock, actor, user.DisplayName, workspace.Id, ActivityKinds.MemberJoined, user.DisplayName);
         StageInvite(db, actor, EntityOperation.Deleted, invite, "accepted");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -155,6 +157,7 @@ public sealed class WorkspaceSharing(IDbContextFactory<AppDbContext> dbFactory, 
         db.WorkspaceMemberships.Remove(membership);
         AuditLog.Record(db, clock, owner, "workspace.member-removed", workspace.Slug, membership.User!.Email ?? userId);
         StageMembership(db, actor, EntityOperation.Deleted, workspace, membership.User, membership.Role, isMember: false, "member-removed");
+        WorkspaceActivity.Record(db, clock, actor, owner.DisplayName, workspace.Id, ActivityKinds.MemberRemoved, membership.User.DisplayName);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
@@ -169,6 +172,7 @@ public sealed class WorkspaceSharing(IDbContextFactory<AppDbContext> dbFactory, 
         membership.Role = WorkspaceRole.Owner;
         AuditLog.Record(db, clock, owner, "workspace.owner-added", workspace.Slug, membership.User!.Email ?? userId);
         StageMembership(db, actor, EntityOperation.Updated, workspace, membership.User, WorkspaceRole.Owner, isMember: true, "owner-added");
+        WorkspaceActivity.Record(db, clock, actor, owner.DisplayName, workspace.Id, ActivityKinds.OwnerAdded, membership.User.DisplayName);
         await db.SaveChangesAsync(ct);
     }
 
@@ -183,6 +187,7 @@ public sealed class WorkspaceSharing(IDbContextFactory<AppDbContext> dbFactory, 
         db.WorkspaceMemberships.Remove(membership);
         AuditLog.Record(db, clock, membership.User!, "workspace.member-left", membership.Workspace!.Slug, membership.User!.Email ?? actor.UserId);
         StageMembership(db, actor, EntityOperation.Deleted, membership.Workspace, membership.User, membership.Role, isMember: false, "member-left");
+        WorkspaceActivity.Record(db, clock, actor, membership.User.DisplayName, workspaceId, ActivityKinds.MemberLeft, membership.User.DisplayName);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

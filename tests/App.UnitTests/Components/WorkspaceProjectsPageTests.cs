@@ -87,6 +87,8 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
         Context.Services.AddSingleton<IRealtimeEvents>(realtime);
         Context.Services.AddSingleton(services.GetRequiredService<WorkspaceDirectory>());
         Context.Services.AddSingleton(projects);
+        Context.Services.AddSingleton(services.GetRequiredService<App.Domain.Activity.WorkspaceActivity>());
+        Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>(), services.GetRequiredService<OperatorExports>()));
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("member");
