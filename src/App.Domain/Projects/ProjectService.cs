@@ -1,4 +1,5 @@
 using App.Domain.Activity;
+using App.Domain.Audit;
 using App.Domain.Common;
 using App.Domain.Events;
 using App.Domain.Persistence;
@@ -79,6 +80,21 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Ti
         }, ct);
     }
 
+    /// <summary>Saves an edit on top of a version someone else saved after the editor opened it, replacing their value of
+    /// a field both changed: the user chose to. Audited (<c>project.overwritten</c>), and the feed says so.</summary>
+    public Task<ProjectDto> OverwriteAsync(Actor actor, Guid projectId, int theirVersion, ProjectInput input,
+        CancellationToken ct = default)
+    {
+        var (name, description) = Validate(input);
+        return ChangeAsync(actor, projectId, theirVersion, null, null, p =>
+        {
+            var details = $"overwrote a concurrent change ({ProjectMerge.Describe(new ProjectFields(p.Name, p.Description), new ProjectFields(name, description))})";
+            p.Name = name;
+            p.Description = description;
+            return details;
+        }, ct, audit: "project.overwritten");
+    }
+
     public Task<ProjectDto> CloseAsync(Actor actor, Guid projectId, int expectedVersion, string? reason = null,
         CancellationToken ct = default) =>
         ChangeAsync(actor, projectId, expectedVersion, "closed", TextRules.Optional(reason, "Reason", EntityChangePublisher.ReasonMaxLength), p =>
@@ -110,7 +126,7 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Ti
     }
 
     private async Task<ProjectDto> ChangeAsync(Actor actor, Guid projectId, int expectedVersion, string? action,
-        string? reason, Func<Project, string> change, CancellationToken ct)
+        string? reason, Func<Project, string> change, CancellationToken ct, string? audit = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var project = await LoadForMemberAsync(db, actor, projectId, ct);
@@ -130,6 +146,8 @@ public sealed class ProjectService(IDbContextFactory<AppDbContext> dbFactory, Ti
             _ => ActivityKinds.ProjectEdited,
         };
         WorkspaceActivity.Record(db, clock, actor, actorName, project.WorkspaceId, kind, project.Name, details);
+        if (audit is not null)
+            AuditLog.Record(db, clock, await db.Users.SingleAsync(u => u.Id == actor.UserId, ct), audit, project.Name, details);
         await SaveAsync(db, ct);
         return ProjectDto.From(project, actorName);
     }

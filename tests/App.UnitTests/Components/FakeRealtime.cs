@@ -27,11 +27,12 @@ public sealed class FakeRealtime : IRealtimeEvents
         return Subscribe(eventName, e => callback.InvokeAsync(e), matches);
     }
 
-    public async Task RaiseAsync(string eventName, object? payload = null, EventScope? scope = null, EntityOperation? operation = null, string? origin = null)
+    public async Task RaiseAsync(string eventName, object? payload = null, EventScope? scope = null, EntityOperation? operation = null, string? origin = null,
+        string? entityId = null)
     {
         var envelope = new RealtimeEnvelope
         {
-            Event = eventName, Scope = scope ?? EventScope.Global, Sequence = 1, Operation = operation, OriginId = origin,
+            Event = eventName, Scope = scope ?? EventScope.Global, Sequence = 1, Operation = operation, OriginId = origin, EntityId = entityId,
             Payload = RealtimePayload.Snapshot(payload, eventName),
         };
         var context = new RealtimeEventContext(envelope, origin == OriginId);

@@ -11,6 +11,9 @@ namespace App.UnitTests.Components;
 public sealed class ProjectDialogTests : MudComponentTest
 {
     private readonly List<ProjectInput> saves = [];
+    private readonly FakeRealtime realtime = new();
+
+    public ProjectDialogTests() => Context.Services.AddSingleton<App.Web.Realtime.IRealtimeEvents>(realtime);
 
     private async Task<(IRenderedComponent<MudDialogProvider> Provider, IDialogReference Dialog)> OpenAsync(
         Func<ProjectInput, Task<ProjectDto>> save, ProjectDto? project = null)
