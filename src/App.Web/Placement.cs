@@ -37,11 +37,6 @@ public static class Placement
         },
         new()
         {
-            Id = "workspaces.switcher", Target = "shell.brand", Kind = PlacementKind.Component, Order = 10,
-            Surfaces = ["home", "app"], ComponentToken = "workspaces.web.switcher", When = c => c.IsAuthenticated,
-        },
-        new()
-        {
             Id = "workspaces.nav.members", Target = "shell.primary-nav", Kind = PlacementKind.Link, Order = 200,
             Surfaces = ["app"], Text = "Members", Href = "/w/{workspace}/members", Icon = Icons.Material.Filled.Group,
         },
