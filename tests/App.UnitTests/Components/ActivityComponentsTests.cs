@@ -68,6 +68,24 @@ public sealed class ActivityComponentsTests(DatabaseFixture fixture) : MudCompon
     }
 
     [Fact]
+    public async Task Relative_times_in_the_feed_stay_true_while_the_page_stays_open()
+    {
+        var services = await fixture.ServicesAsync(DatabaseFixture.Sqlite);
+        var ana = await Accounts.RegisterAsync(services, "Ana Clock");
+        Arrange(services, ana.Actor);
+        var time = (FakeTimeProvider)Context.Services.GetRequiredService<TimeProvider>();
+        var realtime = (FakeRealtime)Context.Services.GetRequiredService<IRealtimeEvents>();
+        var cut = Context.Render<ActivityFeed>(p => p.Add(x => x.WorkspaceId, ana.WorkspaceId).Add(x => x.Actor, ana.Actor));
+        var line = new ActivityItem(Guid.NewGuid(), ana.WorkspaceId, Now, "u", "Ben", ActivityKinds.ProjectClosed, "Apollo", "");
+        await cut.InvokeAsync(() => realtime.RaiseAsync(WorkspaceActivity.AddedEvent, line, EventScope.Workspace(ana.WorkspaceId)));
+        Assert.Equal("just now", cut.Find(".activity-time time").TextContent);
+
+        time.Advance(TimeSpan.FromMinutes(2));
+
+        cut.WaitForAssertion(() => Assert.Equal("2 minutes ago", cut.Find(".activity-time time").TextContent));
+    }
+
+    [Fact]
     public async Task Other_peoples_changes_raise_a_toast_and_this_tabs_own_do_not()
     {
         var services = await fixture.ServicesAsync(DatabaseFixture.Sqlite);
