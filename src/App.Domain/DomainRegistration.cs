@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Console;
 using App.Domain.Events;
@@ -19,6 +20,8 @@ public static class DomainRegistration
         services.TryAddSingleton<IDomainEvents, DomainEventBus>();
         services.AddSingleton(new OperatorPolicy(operatorEmails));
         services.AddSingleton<WorkspaceDirectory>();
+        services.AddSingleton<WorkspaceSharing>();
+        services.AddSingleton<WorkspaceActivity>();
         services.AddSingleton<ProjectService>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<ConsoleDirectory>();

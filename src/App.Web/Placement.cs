@@ -37,6 +37,11 @@ public static class Placement
         },
         new()
         {
+            Id = "workspaces.nav.members", Target = "shell.primary-nav", Kind = PlacementKind.Link, Order = 200,
+            Surfaces = ["app"], Text = "Members", Href = "/w/{workspace}/members", Icon = Icons.Material.Filled.Group,
+        },
+        new()
+        {
             Id = "shell.footer.about", Target = "shell.footer", Kind = PlacementKind.Link, Order = 1000,
             Text = "Health", Href = "/healthz",
         },

@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Events;
 using App.Domain.Projects;
@@ -27,8 +28,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<WorkspaceMembership> WorkspaceMemberships => Set<WorkspaceMembership>();
+    public DbSet<WorkspaceInvite> WorkspaceInvites => Set<WorkspaceInvite>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
 
     public void Stage(IRealtimeDomainEvent domainEvent)
     {

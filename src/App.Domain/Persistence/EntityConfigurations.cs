@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Projects;
 using App.Domain.Users;
@@ -42,6 +43,23 @@ internal sealed class WorkspaceMembershipConfiguration : IEntityTypeConfiguratio
     }
 }
 
+internal sealed class WorkspaceInviteConfiguration : IEntityTypeConfiguration<WorkspaceInvite>
+{
+    public void Configure(EntityTypeBuilder<WorkspaceInvite> b)
+    {
+        b.ToTable("WorkspaceInvites");
+        b.HasKey(i => i.Id);
+        b.Property(i => i.Email).HasMaxLength(256).IsRequired();
+        b.Property(i => i.NormalizedEmail).HasMaxLength(256).IsRequired();
+        b.Property(i => i.TokenHash).HasMaxLength(WorkspaceInvite.TokenHashLength).IsRequired();
+        b.HasIndex(i => i.TokenHash).IsUnique();
+        b.Property(i => i.InvitedById).HasMaxLength(450).IsRequired();
+        b.Property(i => i.AcceptedById).HasMaxLength(450);
+        b.HasIndex(i => new { i.WorkspaceId, i.NormalizedEmail });
+        b.HasOne(i => i.Workspace).WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
 {
     public void Configure(EntityTypeBuilder<Project> b)
@@ -51,6 +69,7 @@ internal sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
         b.Property(p => p.Name).HasMaxLength(Project.NameMaxLength).IsRequired();
         b.Property(p => p.Description).HasMaxLength(Project.DescriptionMaxLength).IsRequired();
         b.Property(p => p.CreatedById).HasMaxLength(450).IsRequired();
+        b.Property(p => p.UpdatedById).HasMaxLength(450).IsRequired();
         b.Property(p => p.Version).IsConcurrencyToken();
         b.HasIndex(p => new { p.WorkspaceId, p.CreatedAt });
         b.HasOne<Workspace>().WithMany().HasForeignKey(p => p.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
@@ -69,5 +88,21 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(a => a.Target).HasMaxLength(256).IsRequired();
         b.Property(a => a.Details).HasMaxLength(1000).IsRequired();
         b.HasIndex(a => a.At);
+    }
+}
+
+internal sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<ActivityEntry>
+{
+    public void Configure(EntityTypeBuilder<ActivityEntry> b)
+    {
+        b.ToTable("ActivityEntries");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.ActorId).HasMaxLength(450).IsRequired();
+        b.Property(a => a.ActorName).HasMaxLength(AppUser.DisplayNameMaxLength).IsRequired();
+        b.Property(a => a.Kind).HasMaxLength(32).IsRequired();
+        b.Property(a => a.Subject).HasMaxLength(ActivityEntry.SubjectMaxLength).IsRequired();
+        b.Property(a => a.Details).HasMaxLength(ActivityEntry.DetailsMaxLength).IsRequired();
+        b.HasIndex(a => new { a.WorkspaceId, a.At });
+        b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
 }

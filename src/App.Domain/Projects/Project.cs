@@ -15,6 +15,9 @@ public class Project
     public DateTime UpdatedAt { get; set; }
     public string CreatedById { get; set; } = "";
 
+    /// <summary>Who made the latest change (the creator until someone else saves).</summary>
+    public string UpdatedById { get; set; } = "";
+
     /// <summary>Optimistic concurrency token: bumped on every save, checked against the editor's copy.</summary>
     public int Version { get; set; }
 }

@@ -10,5 +10,6 @@ public interface IWorkspaceMembers
     Task<MembershipChange> RemoveAsync(Actor actor, Guid workspaceId, string userId, CancellationToken ct = default);
 }
 
-/// <summary>The realtime payload of a membership change.</summary>
-public sealed record MembershipChange(Guid WorkspaceId, string UserId, string Email, WorkspaceRole Role, bool IsMember);
+/// <summary>The realtime payload of a membership change (realtime audiences follow <see cref="IsMember"/>).</summary>
+public sealed record MembershipChange(Guid WorkspaceId, string UserId, string Email, WorkspaceRole Role, bool IsMember,
+    string DisplayName = "", string WorkspaceName = "");

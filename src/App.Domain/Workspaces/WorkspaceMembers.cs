@@ -1,3 +1,4 @@
+using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Common;
 using App.Domain.Events;
@@ -31,6 +32,7 @@ public sealed class WorkspaceMembers(IDbContextFactory<AppDbContext> dbFactory, 
             WorkspaceId = workspaceId, UserId = user.Id, Role = role, JoinedAt = clock.GetUtcNow().UtcDateTime,
         });
         AuditLog.Record(db, clock, operatorUser, "workspace.member-added", workspace.Slug, $"{user.Email} as {role}");
+        WorkspaceActivity.Record(db, clock, actor, operatorUser.DisplayName, workspaceId, ActivityKinds.MemberJoined, user.DisplayName, "added by an operator");
         await db.SaveChangesAsync(ct);
         return new MembershipChange(workspaceId, user.Id, user.Email ?? "", role, IsMember: true);
     }
@@ -46,6 +48,7 @@ public sealed class WorkspaceMembers(IDbContextFactory<AppDbContext> dbFactory, 
             throw new DomainValidationException("UserId", "The owner cannot be removed from their workspace.");
         db.WorkspaceMemberships.Remove(membership);
         AuditLog.Record(db, clock, operatorUser, "workspace.member-removed", membership.Workspace!.Slug, membership.User!.Email ?? userId);
+        WorkspaceActivity.Record(db, clock, actor, operatorUser.DisplayName, workspaceId, ActivityKinds.MemberRemoved, membership.User.DisplayName);
         await db.SaveChangesAsync(ct);
         return new MembershipChange(workspaceId, userId, membership.User.Email ?? "", membership.Role, IsMember: false);
     }

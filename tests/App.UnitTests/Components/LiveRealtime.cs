@@ -1,5 +1,8 @@
+using System.Security.Claims;
+using App.Domain.Events;
 using App.Realtime;
 using App.Realtime.Circuits;
+using App.Web.Realtime;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
@@ -32,6 +35,20 @@ public sealed class LiveRealtime
         return new LiveRealtime(context, context.AddAuthorization());
     }
 
+    /// <summary>As <see cref="AddTo(BunitContext, Action{RealtimeBuilder}?)"/>, with this app's audience: the user
+    /// hears the workspaces they are a member of (the test registers <c>WorkspaceDirectory</c>).</summary>
+    public static LiveRealtime AddWithWorkspaces(BunitContext context) =>
+        AddTo(context, b => b.AddAudienceResolver<WorkspaceAudienceResolver>());
+
+    /// <summary>As <see cref="AddTo(BunitContext, Action{RealtimeBuilder}?)"/>, for tests without a database: the
+    /// signed-in user hears <paramref name="topics"/>.</summary>
+    public static LiveRealtime AddWithTopics(BunitContext context, params string[] topics)
+    {
+        var live = AddTo(context);
+        context.Services.AddSingleton<IRealtimeAudienceResolver>(new FixedTopics(topics));
+        return live;
+    }
+
     /// <summary>Who the circuit's user is (anonymous until set).</summary>
     public BunitAuthorizationContext Authorization { get; }
 
@@ -46,6 +63,42 @@ public sealed class LiveRealtime
         return Circuit.OpenAsync();
     }
 
+    /// <summary>Signs <paramref name="userId"/> in and opens the circuit.</summary>
+    public Task SignInAsync(string userId, string name = "user")
+    {
+        Authorization.SetAuthorized(name);
+        Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, userId));
+        return OpenAsync();
+    }
+
+    public string OriginId => Circuit.OriginId;
+
+    /// <summary>Subscriptions open on this circuit now.</summary>
+    public int SubscriptionCount => Audience.Connections.OfType<CircuitConnection>().SingleOrDefault()?.SubscriptionCount ?? 0;
+
+    /// <summary>Publishes as the domain would and, when this circuit hears the topic, waits until its handlers ran
+    /// (so a test can assert right after).</summary>
+    public async Task RaiseAsync(string name, object? payload = null, EventScope? scope = null, EntityOperation? operation = null,
+        string? origin = null, string? entityId = null)
+    {
+        var metrics = context.Services.GetRequiredService<RealtimeMetrics>();
+        var before = metrics.Delivered + metrics.HandlerFailures;
+        var topic = (scope ?? EventScope.Global).Key;
+        var heard = Audience.Of(topic).OfType<CircuitConnection>().Any();
+        context.Services.GetRequiredService<IRealtimePublisher>().Publish(new RealtimeEvent
+        {
+            Name = name, Topic = topic, Operation = operation?.ToString(), OriginId = origin, EntityId = entityId,
+            OccurredAt = DateTimeOffset.UtcNow, Payload = RealtimePayload.Snapshot(payload, name),
+        });
+        if (!heard) return;
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (metrics.Delivered + metrics.HandlerFailures == before)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} did not reach the circuit's handlers within 5 s");
+            await Task.Delay(5);
+        }
+    }
+
     public RealtimeEvent Publish(string name, object? payload = null, string topic = RealtimeTopics.Global,
         string? operation = null, string? originId = null) =>
         context.Services.GetRequiredService<IRealtimePublisher>().Publish(new RealtimeEvent
@@ -58,5 +111,15 @@ public sealed class LiveRealtime
     public void NotifyMissed()
     {
         foreach (var connection in Audience.Connections) connection.NotifyMissed();
+    }
+
+    private sealed class FixedTopics(string[] topics) : IRealtimeAudienceResolver
+    {
+        public Task<IReadOnlyList<string>> TopicsOfAsync(string userId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<string>>(topics);
+
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TopicsOfActiveUsersAsync(IReadOnlyCollection<string> userIds,
+            CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>(userIds.ToDictionary(u => u, _ => (IReadOnlyList<string>)topics));
     }
 }

@@ -11,10 +11,14 @@ namespace App.UnitTests.Components;
 public sealed class ProjectDialogTests : MudComponentTest
 {
     private readonly List<ProjectInput> saves = [];
+    private readonly LiveRealtime realtime;
+
+    public ProjectDialogTests() => realtime = LiveRealtime.AddTo(Context);
 
     private async Task<(IRenderedComponent<MudDialogProvider> Provider, IDialogReference Dialog)> OpenAsync(
         Func<ProjectInput, Task<ProjectDto>> save, ProjectDto? project = null)
     {
+        await realtime.SignInAsync("me");
         var provider = Context.Render<MudDialogProvider>();
         var dialogs = Context.Services.GetRequiredService<IDialogService>();
         IDialogReference? reference = null;

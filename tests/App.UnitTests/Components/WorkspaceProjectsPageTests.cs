@@ -88,6 +88,8 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
             NullLogger<JobRunner>.Instance);
         Context.Services.AddSingleton(services.GetRequiredService<WorkspaceDirectory>());
         Context.Services.AddSingleton(projects);
+        Context.Services.AddSingleton(services.GetRequiredService<App.Domain.Activity.WorkspaceActivity>());
+        Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>(), services.GetRequiredService<OperatorExports>(), new JobStartLimits(settings)));
         realtime.Authorization.SetAuthorized("member");
         realtime.Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, member.UserId));

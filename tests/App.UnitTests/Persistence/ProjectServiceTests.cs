@@ -77,7 +77,7 @@ public sealed class ProjectServiceTests(DatabaseFixture fixture) : IClassFixture
         var stored = await projects.GetAsync(actor, project.Id);
         Assert.Equal("First editor", stored.Name);
         Assert.Equal(2, stored.Version);
-        Assert.Single(recorded.Changes());
+        Assert.Single(recorded.Changes(ProjectService.ChangedEvent));
     }
 
     [Theory, MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
