@@ -1,4 +1,5 @@
 using App.Web.Auth;
+using App.Web.Bench;
 using App.Web.Components;
 using App.Web.Configuration;
 using App.Web.Console;
@@ -47,6 +48,7 @@ try
     app.MapRealtime();
     app.MapJobs();
     app.MapBenchEndpoints();
+    app.MapWorkspaceBenchEndpoints();
     app.MapRazorComponents<HostPage>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();
