@@ -12,7 +12,7 @@ namespace CircuitLoad.Headless;
 /// workspace, each tab its own circuit), then one workspace-scoped event per second per workspace for S seconds,
 /// timing publish -> arrival of the render batch carrying the event's sequence. Prints one markdown row and one JSON line.
 ///   CircuitLoad headless [--url http://127.0.0.1:5000] [--circuits 200] [--per-workspace 100] [--seconds 60]
-///                        [--open-parallel 32] [--trace-js] [--label TEXT] [--out FILE]
+///                        [--open-parallel 32] [--trace-js] [--label TEXT] [--out FILE] [--path /w/{slug}/projects] [--hold SECONDS]
 /// Without --url it starts the built app itself (its own SQLite database) with the bench endpoints on.
 /// </summary>
 public static class HeadlessRun
@@ -31,6 +31,8 @@ public static class HeadlessRun
         var outFile = Text(args, "out");
         var pathTemplate = Text(args, "path") ?? "/w/{slug}/projects";
         var url = Text(args, "url");
+        // --hold N: pause N seconds before and after opening the circuits, to inspect the app's heap (dotnet-gcdump).
+        var hold = Arg(args, "hold", 0);
 
         await using var app = url is null
             ? await AppProcess.StartAsync(new Dictionary<string, string> { ["REALTIME_BENCH_ENDPOINTS"] = "true" })
@@ -59,6 +61,11 @@ public static class HeadlessRun
         await Task.Delay(2000);
         observer.Errors.Clear();
         var before = await MemoryAsync(bench);
+        if (hold > 0)
+        {
+            Log($"HOLD before opening ({hold} s)");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
 
         Log($"opening {circuits} circuits ({openParallel} at a time)");
         var serverCpu0 = await ServerCpuMsAsync(bench);
@@ -71,6 +78,11 @@ public static class HeadlessRun
         await Task.Delay(3000);
         var after = await MemoryAsync(bench);
         var upAfterOpen = opened.Count(c => c.IsUp);
+        if (hold > 0)
+        {
+            Log($"HOLD after opening ({hold} s)");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
 
         var slugs = users.Select(u => u.Slug).ToArray();
         if (warmupSeconds > 0)
