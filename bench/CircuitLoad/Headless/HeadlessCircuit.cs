@@ -19,6 +19,7 @@ public sealed class CircuitObserver(bool traceJs)
     public readonly ConcurrentQueue<string> Errors = new();
     public long Batches;
     public long BatchBytes;
+    public int Started;
     public bool TraceJs { get; } = traceJs;
 
     public static double NowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
@@ -121,6 +122,7 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         operations.Append("]}");
         await connection.SendAsync("UpdateRootComponents", operations.ToString(), state, ct);
         await firstBatch.Task.WaitAsync(ct);
+        Interlocked.Increment(ref observer.Started);
     }
 
     private Task OnRenderBatch(object?[] args, object _)

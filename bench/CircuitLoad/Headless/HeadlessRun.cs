@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using App.Tests.Shared;
 
 namespace CircuitLoad.Headless;
@@ -68,21 +69,16 @@ public static class HeadlessRun
         }
 
         Log($"opening {circuits} circuits ({openParallel} at a time)");
+        using var statusCts = new CancellationTokenSource();
         var serverCpu0 = await ServerCpuMsAsync(bench);
         var open = Stopwatch.StartNew();
+        var status = ReportWhileOpenAsync(observer, circuits, statusCts.Token);
         var opened = await OpenManyAsync(baseUrl, http, users, pathTemplate, circuits, perWorkspace, openParallel, observer);
         open.Stop();
         var serverCpuOpen = await ServerCpuMsAsync(bench) - serverCpu0;
         var openFailures = opened.Count(c => c.Failure is not null);
         Log($"opened {circuits - openFailures}/{circuits} in {open.Elapsed.TotalSeconds:F1} s; failures: {Summarise(observer.Errors)}");
         await Task.Delay(3000);
-        var after = await MemoryAsync(bench);
-        var upAfterOpen = opened.Count(c => c.IsUp);
-        if (hold > 0)
-        {
-            Log($"HOLD after opening ({hold} s)");
-            await Task.Delay(TimeSpan.FromSeconds(hold));
-        }
 
         var slugs = users.Select(u => u.Slug).ToArray();
         if (warmupSeconds > 0)
@@ -117,7 +113,22 @@ public static class HeadlessRun
         var held = opened.Count(c => c.IsUp);
         long expected = ticks.Sum(t => (long)upPerWorkspace[slugIndex[t.Slug]]);
 
-        Log("closing every circuit (disconnect beacon)");
+        // Memory last: /api/bench/memory runs two blocking compacting full GCs, which with thousands of circuits on a
+        // busy machine can stall the server past the clients' 30 s server timeout (seen at 5,000: ~40 s, every circuit
+        // dropped). Measured after the events phase, such a stall cannot cost the latency or held figures.
+        var memoryCall = Stopwatch.StartNew();
+        var after = await MemoryAsync(bench);
+        Log($"memory after {held} circuits: the forced full GC took {memoryCall.Elapsed.TotalSeconds:F1} s");
+        var upAfterOpen = held;
+        if (hold > 0)
+        {
+            Log($"HOLD after opening ({hold} s)");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
+
+        statusCts.Cancel();
+        await status;
+        Log($"closing every circuit (disconnect beacon); failures: {Summarise(observer.Errors)}");
         await CloseAllAsync(opened, 64);
 
         var result = new RunResult
@@ -151,9 +162,26 @@ public static class HeadlessRun
         var row = result.MarkdownRow();
         Console.WriteLine(RunResult.MarkdownHeader);
         Console.WriteLine(row);
-        Console.WriteLine(JsonSerializer.Serialize(result));
-        if (outFile is not null) await File.AppendAllTextAsync(outFile, JsonSerializer.Serialize(result) + "\n");
+        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        Console.WriteLine(json);
+        if (outFile is not null) await File.AppendAllTextAsync(outFile, json + "\n");
         return result.Failed == 0 && result.Seen == result.Expected ? 0 : 2;
+    }
+
+    /// <summary>A progress line every 15 s (bounded by the run), so a stall shows when it happened.</summary>
+    private static async Task ReportWhileOpenAsync(CircuitObserver observer, int circuits, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(15), ct);
+                Log($"status: {Volatile.Read(ref observer.Started)}/{circuits} started, {observer.Errors.Count} failed, {Interlocked.Read(ref observer.Batches)} batches; first failures: {Summarise(observer.Errors)}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static async Task<List<HeadlessCircuit>> OpenManyAsync(Uri baseUrl, HttpClient http, BenchUser[] users, string pathTemplate,
