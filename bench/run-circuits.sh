@@ -8,7 +8,10 @@
 #   STEPS="200" SECONDS_PER_STEP=20 ./bench/run-circuits.sh  a quick check
 #   APP_ENV="DOTNET_GCConserveMemory=5" ./bench/run-circuits.sh   extra environment for the app (GC settings)
 #   OUT=file.md ./bench/run-circuits.sh                      also append the table to a file
+#   SKIP_BUILD=1 ./bench/run-circuits.sh                     use the Release build already there
 set -uo pipefail
+# All in one block, parsed before anything runs: editing this file while it runs cannot change a running step.
+{
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -38,9 +41,10 @@ log "open files limit: $(ulimit -n); ephemeral ports: $(tr '\t' ' ' < /proc/sys/
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-log "building (Release)"
-dotnet build src/App.Web/App.Web.csproj -c Release -nologo -v q -clp:ErrorsOnly || exit 1
-dotnet build bench/CircuitLoad/CircuitLoad.csproj -c Release -nologo -v q -clp:ErrorsOnly || exit 1
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+    log "building (Release)"
+    dotnet build bench/CircuitLoad/CircuitLoad.csproj -c Release -nologo -v q -clp:ErrorsOnly || exit 1 # builds App.Web too
+fi
 WEB_DLL="$ROOT/src/App.Web/bin/Release/net10.0/App.Web.dll"
 LOAD_DLL="$ROOT/bench/CircuitLoad/bin/Release/net10.0/CircuitLoad.dll"
 
@@ -84,3 +88,6 @@ for r in rows:
     print(f'| {r["Requested"]:,} | {r["Workspaces"]} | {r["Held"]:,} | {r["Failed"]:,} | {r["OpenRate"]:.0f} | {r["ServerCpuMsPerOpen"]:.1f} | {r["Events"]:,} | {r["Seen"]:,} / {r["Expected"]:,} | {r["P50"]:.1f} / {r["P99"]:.1f} / {r["Max"]:.1f} | {r["ServerCpuPercent"]:.0f}% | {r["GeneratorCpuPercent"]:.0f}% | {r["ManagedKbPerCircuit"]:.0f} | {r["WorkingSetKbPerCircuit"]:.0f} | {r["WorkingSetMb"]:.0f} | {r["Label"]} |')
     if r["FirstErrors"] != "none": print(f'|  | first errors: {r["FirstErrors"]} | | | | | | | | | | | | | |')
 PY
+
+exit
+}
