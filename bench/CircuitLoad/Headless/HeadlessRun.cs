@@ -165,7 +165,9 @@ public static class HeadlessRun
         var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals });
         Console.WriteLine(json);
         if (outFile is not null) await File.AppendAllTextAsync(outFile, json + "\n");
-        return result.Failed == 0 && result.Seen == result.Expected ? 0 : 2;
+        // Fewer sequences seen than expected is not a failure by itself: under load Blazor coalesces renders (a circuit
+        // that got two events before rendering shows only the later sequence), so it is reported, not judged.
+        return result.Failed == 0 ? 0 : 2;
     }
 
     /// <summary>A progress line every 15 s (bounded by the run), so a stall shows when it happened.</summary>

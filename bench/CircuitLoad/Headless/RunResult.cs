@@ -30,7 +30,7 @@ public sealed class RunResult
     public string FirstErrors { get; init; } = "";
 
     public const string MarkdownHeader =
-        "| circuits | workspaces | held | failed | open rate /s | events | batches seen / expected | p50 / p99 / max ms | server CPU (events) | generator CPU (events) | managed KB / circuit | working set KB / circuit | working set MB |\n" +
+        "| circuits | workspaces | held | failed | open rate /s | events | sequences rendered / expected | p50 / p99 / max ms | server CPU (events) | generator CPU (events) | managed KB / circuit | working set KB / circuit | working set MB |\n" +
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     public string MarkdownRow() => string.Create(CultureInfo.InvariantCulture,
