@@ -71,7 +71,10 @@ for n in $STEPS; do
         --seconds "$SECONDS_PER_STEP" --open-parallel "$OPEN_PARALLEL" --label "${APP_ENV:-default GC}" --out "$RESULTS" >&2
     code=$?
     stop_app
-    if grep -qiE "exception|fail:" "$TMP/app-$n/app.log"; then log "app log (errors):"; grep -iE -A3 "exception|fail:" "$TMP/app-$n/app.log" | head -20 >&2; fi
+    # The app's warnings (thread pool starvation, timeouts) say where a step that lost circuits stalled.
+    if grep -qiE "exception|fail:|warn:" "$TMP/app-$n/app.log"; then
+        log "app log (warnings and errors):"; grep -iE -A2 "exception|fail:|warn:" "$TMP/app-$n/app.log" | grep -v "^--" | head -30 >&2
+    fi
     if [[ $code -ne 0 ]]; then log "step $n: a circuit failed (exit $code): stopping"; break; fi
     p99=$(tail -1 "$RESULTS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["P99"])')
     if python3 -c "import sys; sys.exit(0 if float('$p99') > $P99_LIMIT_MS else 1)"; then log "step $n: p99 $p99 ms > $P99_LIMIT_MS ms: stopping"; break; fi
