@@ -202,5 +202,7 @@ if [[ -n "$QUICK" ]]; then CIRCUIT_ARGS=(--pages 10 --events 100 --rate 50); els
 dotnet bench/CircuitLoad/bin/Release/net10.0/CircuitLoad.dll "${CIRCUIT_ARGS[@]}" --out "$TMP/circuits.md" >&2 || log "CircuitLoad reported missing events"
 cat "$TMP/circuits.md" >> "$OUT" 2>/dev/null
 cat bench/RESULTS-NOTES.md >> "$OUT"
+# The circuit scale run is long and run separately (./bench/run-circuits.sh); its last recorded results ride along.
+cat bench/RESULTS-CIRCUITS.md >> "$OUT"
 
 log "wrote $OUT"

@@ -24,6 +24,8 @@ public static class BenchEndpoints
         var bench = app.MapGroup("/api/bench").DisableAntiforgery().AddEndpointFilter(async (context, next) =>
             System.Net.IPAddress.IsLoopback(context.HttpContext.Connection.RemoteIpAddress!) ? await next(context) : Results.NotFound());
 
+        app.MapWorkspaceTicks();
+
         bench.MapPost("/token", async (PersonalSignUp signUp, UserManager<AppUser> users, RealtimeTokens tokens) =>
         {
             const string email = "bench@bench.invalid";
