@@ -26,10 +26,10 @@ public sealed class CircuitRealtime(
 
     public string OriginId { get; } = "c-" + Guid.NewGuid().ToString("N")[..16];
 
+    /// <summary>The user the circuit joined the audience as (null: anonymous, or not joined yet).</summary>
     public string? UserId { get; private set; }
 
-    /// <summary>True once the circuit is in the audience.</summary>
-    public bool IsRegistered { get; private set; }
+    private bool IsRegistered { get; set; }
 
     public IDisposable Subscribe(string name, Func<RealtimeEvent, Task> onEvent, Func<RealtimeEvent, bool>? matches = null,
         Func<long, Task>? onMissed = null) =>

@@ -17,8 +17,6 @@ public sealed class HubRealtimeConnections(
 {
     private readonly ConcurrentDictionary<string, Connection> open = new(StringComparer.Ordinal);
 
-    public int Count => open.Count;
-
     public async Task OpenAsync(HubCallerContext context)
     {
         var userId = context.User is { } user ? options.Value.UserIdOf(user) : null;
