@@ -26,9 +26,6 @@ public sealed class CircuitRealtime(
 
     public string OriginId { get; } = "c-" + Guid.NewGuid().ToString("N")[..16];
 
-    /// <summary>The user the circuit joined the audience as (null: anonymous, or not joined yet).</summary>
-    public string? UserId { get; private set; }
-
     private bool IsRegistered { get; set; }
 
     public IDisposable Subscribe(string name, Func<RealtimeEvent, Task> onEvent, Func<RealtimeEvent, bool>? matches = null,
@@ -74,9 +71,8 @@ public sealed class CircuitRealtime(
         {
             if (disposed) return;
             if (IsRegistered) audience.Unregister(Connection);
-            UserId = options.Value.UserIdOf(state.User);
             IsRegistered = true;
-            await audience.JoinAsync(Connection, UserId, user => resolver.TopicsOfAsync(user));
+            await audience.JoinAsync(Connection, options.Value.UserIdOf(state.User), user => resolver.TopicsOfAsync(user));
         }
         finally
         {
