@@ -61,6 +61,11 @@ public static class RealtimeClients
             lock (events) events.Add(e.Clone());
         }
 
+        /// <summary>The payload's <c>name</c>, or null (a missed-events notice has none).</summary>
+        public static string? PayloadName(JsonElement e) =>
+            e.TryGetProperty("payload", out var payload) && payload.ValueKind == JsonValueKind.Object
+                && payload.TryGetProperty("name", out var name) ? name.GetString() : null;
+
         public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, int timeoutMs = 5000)
         {
             var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);

@@ -56,11 +56,13 @@ public sealed class LiveRealtime
 
     public RealtimeAudience Audience => context.Services.GetRequiredService<RealtimeAudience>();
 
-    /// <summary>Joins the audience as a circuit does when it opens (registering services ends here).</summary>
-    public Task OpenAsync()
+    /// <summary>Joins the audience as a circuit does when it opens (registering services ends here), and renders
+    /// <see cref="RealtimeDispatcher"/> as the app's Routes.razor does, so service subscriptions run too.</summary>
+    public async Task OpenAsync()
     {
         context.SetRendererInfo(new RendererInfo("Server", true));
-        return Circuit.OpenAsync();
+        await Circuit.OpenAsync();
+        context.Render<RealtimeDispatcher>();
     }
 
     /// <summary>Signs <paramref name="userId"/> in and opens the circuit.</summary>
