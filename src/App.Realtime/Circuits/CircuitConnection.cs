@@ -75,9 +75,17 @@ public sealed class CircuitConnection : IRealtimeConnection, IRealtimeQueueConsu
                 if (!subscription.Disposed && subscription.WantsName(realtimeEvent.Name)) wanted = true;
         if (!wanted) return ValueTask.CompletedTask;
         // One trip to the dispatcher for the whole batch (the queue keeps the list intact until this completes);
-        // filters run there.
-        return new ValueTask(dispatch(() => RunAsync(events, current)));
+        // filters run there. The queue hands over one batch at a time, so one cached delegate reading these fields
+        // serves every batch: no closure per delivery.
+        (pendingEvents, pendingSubscriptions) = (events, current);
+        return new ValueTask(dispatch(runPending ??= RunPendingAsync));
     }
+
+    private IReadOnlyList<RealtimeEvent> pendingEvents = [];
+    private Subscription[] pendingSubscriptions = [];
+    private Func<Task>? runPending;
+
+    private Task RunPendingAsync() => RunAsync(pendingEvents, pendingSubscriptions);
 
     ValueTask IRealtimeQueueConsumer.MissedAsync(long count)
     {
