@@ -96,4 +96,29 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Contains("/Account/Login", visitor.Headers.Location!.ToString());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/_shell")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_user_menu_opens_with_a_mouse_click_and_signs_out()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(page, "Mona Mouse");
+
+        var menuButton = page.Locator("#user-menu button").First;
+        await Assertions.Expect(menuButton).ToHaveTextAsync("Mona Mouse");
+        var signOut = page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" });
+        await Assertions.Expect(signOut).ToHaveCountAsync(0);
+
+        // A real pointer click at the button's centre (no keyboard, no dispatched event).
+        await menuButton.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Profile" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Change password" })).ToBeVisibleAsync();
+        await signOut.ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        await Assertions.Expect(page.Locator("#sign-in-link")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#user-menu")).ToHaveCountAsync(0);
+        // Signed out for real: a member page sends the visitor to sign in.
+        await page.GotoAsync("/Account/Manage");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+    }
 }
