@@ -41,3 +41,26 @@ window.appDrafts = {
         return saved ? JSON.parse(saved) : null;
     },
 };
+
+// The theme: <html data-theme="system|light|dark"> drives the stylesheets (see Shell/ThemePreference.cs); the cookie
+// lets the server render the same choice on the next page.
+window.appTheme = {
+    choices: ["system", "light", "dark"],
+
+    get() {
+        return document.documentElement.dataset.theme || "system";
+    },
+
+    set(choice) {
+        if (!this.choices.includes(choice)) return;
+        document.documentElement.dataset.theme = choice;
+        document.cookie = `app.theme=${choice}; path=/; max-age=31536000; samesite=lax`;
+    },
+};
+
+// Static pages have no circuit: their theme button cycles through the choices here.
+document.addEventListener("click", (e) => {
+    if (!e.target.closest?.("[data-theme-cycle]")) return;
+    const { choices } = window.appTheme;
+    window.appTheme.set(choices[(choices.indexOf(window.appTheme.get()) + 1) % choices.length]);
+});
