@@ -57,7 +57,10 @@ public sealed class RealtimeTests(BrowserFixture browser)
         // The events happened (the operator's tail shows them, scoped to Alice's workspace) ...
         var tail = consolePage.Locator("#realtime-tail tbody tr", new() { HasText = "projects.project.changed" });
         await Assertions.Expect(tail).ToHaveCountAsync(4);
-        Assert.All(await tail.Locator(".tail-scope").AllInnerTextsAsync(), s => Assert.StartsWith("workspace:", s));
+        // Scopes by name (the id stays in data-scope and the tooltip).
+        Assert.All(await tail.Locator(".tail-scope").AllInnerTextsAsync(), s => Assert.Equal("workspace Alice Live", s));
+        foreach (var scope in await tail.Locator(".tail-scope").AllAsync())
+            Assert.StartsWith("workspace:", await scope.GetAttributeAsync("data-scope"));
         await Assertions.Expect(consolePage.Locator("#realtime-tail")).ToContainTextAsync("(closed)");
         // ... and Carol, in another workspace, received none of them.
         await Assertions.Expect(carolPage.Locator("#realtime-probe")).ToHaveAttributeAsync("data-received", "0");
