@@ -16,6 +16,7 @@ public static class AuthExtensions
         services.AddHttpContextAccessor();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, AppAuthenticationStateProvider>();
+        services.AddSingleton<PasswordResetLinks>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;
