@@ -27,6 +27,11 @@ public static class Placement
         new() { Id = "shell.brand", Target = "shell.brand", Order = 0, ComponentToken = "shell.web.brand" },
         new()
         {
+            Id = "shell.theme", Target = "shell.actions", Kind = PlacementKind.Component, Surfaces = ["*"], Order = 900,
+            ComponentToken = "shell.web.theme-toggle",
+        },
+        new()
+        {
             Id = "realtime.connection.indicator", Target = "shell.status", Kind = PlacementKind.Component,
             Surfaces = ["*"], Order = 950, ComponentToken = "realtime.web.connection.indicator",
         },
@@ -39,11 +44,6 @@ public static class Placement
         {
             Id = "workspaces.nav.members", Target = "shell.primary-nav", Kind = PlacementKind.Link, Order = 200,
             Surfaces = ["app"], Text = "Members", Href = "/w/{workspace}/members", Icon = Icons.Material.Filled.Group,
-        },
-        new()
-        {
-            Id = "shell.footer.about", Target = "shell.footer", Kind = PlacementKind.Link, Order = 1000,
-            Text = "Health", Href = "/healthz",
         },
     ];
 }

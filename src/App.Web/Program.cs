@@ -20,6 +20,7 @@ try
     AppConfiguration.LoadDotEnv();
     var builder = WebApplication.CreateBuilder(args);
     var settings = builder.AddAppSettings();
+    builder.RequireFreeListenPorts();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();

@@ -62,7 +62,7 @@ public sealed class AccountLifecycleTests(BrowserFixture browser) : IAsyncLifeti
     {
         var page = await browser.NewPageAsync(app.BaseUrl);
         var frank = await UserFlows.RegisterAsync(page, "Frank Profile");
-        await Assertions.Expect(page.Locator("#user-menu-button")).ToHaveTextAsync("Frank Profile");
+        await Assertions.Expect(page.Locator("#user-menu button")).ToHaveTextAsync("Frank Profile");
 
         await page.GotoAsync("/Account/Manage");
         await Assertions.Expect(page.Locator("#profile-email")).ToHaveTextAsync(frank.Email);
@@ -77,12 +77,12 @@ public sealed class AccountLifecycleTests(BrowserFixture browser) : IAsyncLifeti
 
         // The new name is in the menu on the next page, and stays after signing in again.
         await page.GotoInteractiveAsync($"/w/{frank.Slug}");
-        await Assertions.Expect(page.Locator("#user-menu-button")).ToHaveTextAsync("Frank Renamed");
+        await Assertions.Expect(page.Locator("#user-menu button")).ToHaveTextAsync("Frank Renamed");
         await page.GotoAsync("/Account/Manage");
         await page.Locator("#sign-out-form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/$"));
         await UserFlows.SignInAsync(page, frank);
-        await Assertions.Expect(page.Locator("#user-menu-button")).ToHaveTextAsync("Frank Renamed");
+        await Assertions.Expect(page.Locator("#user-menu button")).ToHaveTextAsync("Frank Renamed");
     }
 
     [Fact]

@@ -111,4 +111,68 @@ public sealed class AccountsTests(BrowserFixture browser) : IAsyncLifetime
         await other.Locator("#login-submit").ClickAsync();
         await Assertions.Expect(other.Locator("#account-error")).ToHaveTextAsync("Invalid email or password.");
     }
+
+    [Fact]
+    public async Task The_first_visitor_is_told_they_become_the_operator_and_a_signed_in_user_is_not_shown_the_login_form()
+    {
+        var first = await browser.NewPageAsync(app.BaseUrl);
+        await first.GotoAsync("/Account/Register");
+        await Assertions.Expect(first.Locator("#register-first-run")).ToContainTextAsync("becomes the operator");
+        var user = await UserFlows.RegisterAsync(first, "Fiona First");
+
+        // Once someone exists, nobody else is told that.
+        var second = await browser.NewPageAsync(app.BaseUrl);
+        await second.GotoAsync("/Account/Register");
+        await Assertions.Expect(second.Locator("#register-submit")).ToBeVisibleAsync();
+        await Assertions.Expect(second.Locator("#register-first-run")).ToHaveCountAsync(0);
+
+        // Signed in, the login page says so and leads back to the workspace.
+        await first.GotoAsync("/Account/Login");
+        await Assertions.Expect(first.Locator("#login-signed-in")).ToContainTextAsync("Fiona First");
+        await Assertions.Expect(first.Locator("#login-email")).ToHaveCountAsync(0);
+        await first.Locator("#login-continue").ClickAsync();
+        await first.WaitForURLAsync(new Regex($"/w/{user.Slug}$"));
+
+        // "Sign in as someone else" signs out and shows the form.
+        await first.GotoAsync("/Account/Login");
+        await first.Locator("#login-switch").ClickAsync();
+        await Assertions.Expect(first.Locator("#login-email")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_operator_issues_a_password_reset_link_that_works_once_and_is_audited()
+    {
+        var operatorPage = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(operatorPage, "Rita Operator");
+        var userPage = await browser.NewPageAsync(app.BaseUrl);
+        var user = await UserFlows.RegisterAsync(userPage, "Forgetful Fred");
+        await userPage.Context.ClearCookiesAsync();
+
+        await operatorPage.GotoInteractiveAsync("/console/users");
+        var row = operatorPage.Locator("#console-users tbody tr", new() { HasText = user.Email });
+        await row.Locator(".user-reset-link").ClickAsync();
+        await Assertions.Expect(operatorPage.Locator("#reset-link")).ToContainTextAsync(user.Email);
+        var link = await operatorPage.Locator("#reset-link-url").InputValueAsync();
+        Assert.Contains("/Account/ResetPassword?user=", link);
+
+        // Fred opens it, sets a new password, and signs in with it.
+        await userPage.GotoAsync(link);
+        await userPage.Locator("#reset-new").FillAsync("N3w-password");
+        await userPage.Locator("#reset-confirm").FillAsync("N3w-password");
+        await userPage.Locator("#reset-submit").ClickAsync();
+        await Assertions.Expect(userPage.Locator("#account-success")).ToContainTextAsync("password was set");
+        await UserFlows.SignInAsync(userPage, user with { Password = "N3w-password" });
+
+        // The link is spent.
+        var other = await browser.NewPageAsync(app.BaseUrl);
+        await other.GotoAsync(link);
+        await other.Locator("#reset-new").FillAsync("An0ther-password");
+        await other.Locator("#reset-confirm").FillAsync("An0ther-password");
+        await other.Locator("#reset-submit").ClickAsync();
+        await Assertions.Expect(other.Locator("#account-error")).ToContainTextAsync("no longer valid");
+
+        // And the audit log says who issued it for whom.
+        await operatorPage.GotoInteractiveAsync("/console/audit");
+        await Assertions.Expect(operatorPage.Locator("body")).ToContainTextAsync("user.password-reset-link");
+    }
 }

@@ -96,4 +96,62 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Contains("/Account/Login", visitor.Headers.Location!.ToString());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/_shell")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_user_menu_opens_with_a_mouse_click_and_signs_out()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(page, "Mona Mouse");
+
+        var menuButton = page.Locator("#user-menu button").First;
+        await Assertions.Expect(menuButton).ToHaveTextAsync("Mona Mouse");
+        var signOut = page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" });
+        await Assertions.Expect(signOut).ToHaveCountAsync(0);
+
+        // A real pointer click at the button's centre (no keyboard, no dispatched event).
+        await menuButton.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Profile" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Change password" })).ToBeVisibleAsync();
+        await signOut.ClickAsync();
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/$"));
+        await Assertions.Expect(page.Locator("#sign-in-link")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#user-menu")).ToHaveCountAsync(0);
+        // Signed out for real: a member page sends the visitor to sign in.
+        await page.GotoAsync("/Account/Manage");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"));
+    }
+
+    [Fact]
+    public async Task Dark_mode_follows_the_system_until_chosen_and_the_choice_follows_the_user_to_another_browser()
+    {
+        // A visitor whose system is dark gets dark pages without choosing anything.
+        var visitor = await browser.NewPageAsync(app.BaseUrl);
+        await visitor.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await visitor.GotoInteractiveAsync("/");
+        await Assertions.Expect(visitor.Locator("html")).ToHaveAttributeAsync("data-theme", "system");
+        Assert.Equal("rgb(50, 51, 61)", await BackgroundAsync(visitor));
+        await visitor.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        Assert.Equal("rgb(255, 255, 255)", await BackgroundAsync(visitor));
+
+        // A member picks Dark from the theme menu with the mouse: the page turns dark at once, and stays so.
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var user = await UserFlows.RegisterAsync(page, "Theo Theme");
+        await page.Locator("#theme-menu button").First.ClickAsync();
+        await page.GetByRole(AriaRole.Menuitemradio, new() { Name = "Dark" }).ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.Equal("rgb(50, 51, 61)", await BackgroundAsync(page));
+        await page.ReloadAsync();
+        await page.WaitForInteractiveAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+
+        // Signing in on another browser (no cookie there) brings the choice along.
+        var elsewhere = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.SignInAsync(elsewhere, user);
+        await Assertions.Expect(elsewhere.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.Equal("rgb(50, 51, 61)", await BackgroundAsync(elsewhere));
+    }
+
+    private static Task<string> BackgroundAsync(IPage page) =>
+        page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }

@@ -71,4 +71,20 @@ public sealed class ConsoleDirectory(IDbContextFactory<AppDbContext> dbFactory, 
         var page = await SearchWorkspacesAsync(actor, slug, 0, 100, ct);
         return page.Items.FirstOrDefault(w => w.Slug == slug);
     }
+
+    /// <summary>Display names for realtime scopes (the live tail shows "workspace Acme" rather than a GUID):
+    /// workspace id -> name and user id -> display name, for the ids that exist.</summary>
+    public async Task<(IReadOnlyDictionary<Guid, string> Workspaces, IReadOnlyDictionary<string, string> Users)> ScopeNamesAsync(
+        Actor actor, IReadOnlyCollection<Guid> workspaceIds, IReadOnlyCollection<string> userIds, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await operators.RequireOperatorAsync(db, actor, ct);
+        var workspaces = workspaceIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.Workspaces.AsNoTracking().Where(w => workspaceIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Name, ct);
+        var users = userIds.Count == 0
+            ? new Dictionary<string, string>()
+            : await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return (workspaces, users);
+    }
 }

@@ -119,6 +119,11 @@ public sealed class PersonalSignUp(UserManager<AppUser> users, AppDbContext db, 
     }
 
     /// <summary>With no OPERATOR_EMAILS, the first account becomes the operator.</summary>
+    /// <summary>Whether the next account will become the operator (no account yet, no OPERATOR_EMAILS): the register
+    /// page says so, so the first person in knows what they are creating.</summary>
+    public async Task<bool> NextBecomesOperatorAsync(CancellationToken ct = default) =>
+        !operators.HasConfiguredEmails && !await db.Users.AnyAsync(ct);
+
     private async Task<bool> IsFirstUserAsync(CancellationToken ct)
     {
         if (operators.HasConfiguredEmails || await db.Users.AnyAsync(ct)) return false;

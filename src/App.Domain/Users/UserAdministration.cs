@@ -69,6 +69,19 @@ public sealed class UserAdministration(IDbContextFactory<AppDbContext> dbFactory
             user.IsOperator = isOperator;
         });
 
+    /// <summary>Audits that an operator issued a password-reset link for a user (the web host makes the link with
+    /// Identity's token provider) and returns the user it is for. A disabled account gets none.</summary>
+    public async Task<UserRow> RecordPasswordResetLinkAsync(Actor actor, string userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var operatorUser = await operators.RequireOperatorAsync(db, actor, ct);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("User not found.");
+        if (user.IsDisabled) throw new DomainValidationException("UserId", "This account is disabled; enable it before issuing a reset link.");
+        AuditLog.Record(db, clock, operatorUser, "user.password-reset-link", user.Email ?? user.Id, "");
+        await db.SaveChangesAsync(ct);
+        return ToRow(user);
+    }
+
     private async Task<UserRow> ChangeAsync(Actor actor, string userId, string action, CancellationToken ct, Action<AppUser> change)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

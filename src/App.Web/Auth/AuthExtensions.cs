@@ -17,6 +17,7 @@ public static class AuthExtensions
         services.AddSingleton<UnknownAccountAttempts>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, AppAuthenticationStateProvider>();
+        services.AddSingleton<PasswordResetLinks>();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = IdentityConstants.ApplicationScheme;

@@ -98,10 +98,17 @@ public sealed class JobRunner(IDomainEvents events, JobResults results, AppSetti
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
+        try
         {
-            lock (admission) waiting--;
-            await RunAsync(job, stoppingToken);
+            await foreach (var job in queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                lock (admission) waiting--;
+                await RunAsync(job, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping (also when start-up failed): not a fault worth a "crit" trace.
         }
     }
 

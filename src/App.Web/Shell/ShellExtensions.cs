@@ -11,6 +11,8 @@ public static class ShellExtensions
         services.AddSingleton(Placement.Topology);
         services.AddSingleton(new PlacementSource("Placement.cs", Placement.Entries));
         services.AddComponentToken<ShellBrand>("shell.web.brand");
+        services.AddComponentToken<ThemeToggle>("shell.web.theme-toggle");
+        services.AddSingleton<DarkThemeStylesheet>();
         services.AddSingleton<ComponentTokenRegistry>();
         services.AddSingleton<PlacementRegistry>();
         return services;

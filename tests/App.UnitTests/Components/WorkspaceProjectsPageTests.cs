@@ -58,6 +58,25 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
         Assert.Contains("disabled", cut.Find("#workspace-lost").TextContent);
     }
 
+    [Fact]
+    public async Task After_a_forced_reload_the_dialog_the_user_was_typing_in_reopens_with_their_input()
+    {
+        var (services, _, owner, member) = await SharedWorkspaceAsync();
+        await ArrangeAsync(services, member);
+        var dialogs = Context.Render<MudBlazor.MudDialogProvider>();
+        var draft = new App.Web.Shell.DialogDraft("project:new",
+            new() { ["project-name"] = "Half typed", ["project-description"] = "Not saved yet" });
+        var take = Context.JSInterop.Setup<App.Web.Shell.DialogDraft?>("appDrafts.take").SetResult(draft);
+
+        var cut = Context.Render<WorkspaceProjectsPage>(p => p.Add(x => x.Slug, owner.Slug));
+
+        dialogs.WaitForAssertion(() => Assert.Equal("Half typed", dialogs.Find("#project-name").GetAttribute("value")));
+        var description = dialogs.Find("#project-description");
+        Assert.Equal("Not saved yet", description.GetAttribute("value") ?? description.TextContent.Trim());
+        Assert.NotNull(cut.Instance);
+        Assert.Single(take.Invocations); // taken once: a later render does not reopen it
+    }
+
     /// <summary>An operator, a workspace owner and a member of that workspace, in the SQLite database.</summary>
     private async Task<(IServiceProvider Services, Actor Operator, (string Slug, Guid WorkspaceId) Owner, Actor Member)> SharedWorkspaceAsync()
     {

@@ -1,75 +1,176 @@
-// Drives the live-connection indicator and the reconnect banner from Blazor's client-side reconnect events:
-// a dead circuit cannot render, so the server cannot tell the user it is gone.
+// The circuit's reconnection, the live-connection indicator and the reconnect banner. A dead circuit cannot
+// render, so the server cannot tell the user it is gone: this script owns all three on the client.
+// HostPage passes appRealtime.reconnectionHandler to Blazor.start, which replaces Blazor's own retry loop
+// (that one gives up after maxRetries and only retries early on visibilitychange):
+//   - retries forever while the page is visible and the browser online, 1 s doubling to 30 s between tries;
+//   - retries at once when the browser comes back online or the tab becomes visible;
+//   - one attempt at a time (two overlapping Blazor.reconnect() calls would open two connections);
+//   - a server that no longer knows the circuit (it restarted) gets Blazor.resumeCircuit(), then a reload,
+//     after appDrafts has kept what the user typed into an open dialog.
 (() => {
+    const firstDelayMs = 1000;
+    const maxDelayMs = 30000;
+
     const titles = {
         connecting: () => "Connecting...",
         connected: () => "Connected",
         reconnecting: (attempt) => `Reconnecting (attempt ${attempt})...`,
         disconnected: () => "Disconnected - click to retry",
     };
-    let state = "connecting";
-    let attempt = 0;
 
-    function apply(next, nextAttempt) {
+    let state = "connecting";
+    let attempt = 0;       // attempts made since the connection went down
+    let down = false;      // between onConnectionDown and onConnectionUp
+    let trying = false;    // an attempt is in flight
+    let timer = 0;
+    let nextAt = 0;        // when the next attempt is due (ms since epoch), 0 when none is scheduled
+    let countdown = 0;
+
+    /** Delay before attempt n (1-based): 1 s, 2 s, 4 s ... capped at 30 s. */
+    function delayBefore(n) {
+        return Math.min(firstDelayMs * 2 ** Math.max(0, n - 1), maxDelayMs);
+    }
+
+    function bannerText() {
+        if (state === "disconnected") return "Connection lost. Waiting for the network...";
+        if (trying) return "Connection lost. Reconnecting now...";
+        const seconds = Math.max(0, Math.ceil((nextAt - Date.now()) / 1000));
+        return `Connection lost. Next try in ${seconds} s.`;
+    }
+
+    function apply(next) {
         state = next;
-        attempt = nextAttempt ?? attempt;
         const title = titles[state](attempt);
         for (const el of document.querySelectorAll(".realtime-indicator")) {
+            if (el.dataset.state === "static") continue;
             el.dataset.state = state;
             el.title = title;
             el.setAttribute("aria-label", `Live connection: ${title}`);
         }
-        const banner = document.getElementById("components-reconnect-modal");
+        const banner = document.getElementById("shell-reconnect-banner");
         if (banner) {
             banner.dataset.state = state;
+            banner.classList.toggle("reconnect-visible", state === "reconnecting" || state === "disconnected");
             const text = banner.querySelector(".reconnect-text");
-            if (text) text.textContent = state === "disconnected"
-                ? "Connection lost. Click Retry or reload the page."
-                : `Connection lost. Reconnecting (attempt ${attempt})...`;
+            if (text) text.textContent = bannerText();
         }
     }
 
-    async function retry() {
+    function canTry() {
+        return document.visibilityState === "visible" && navigator.onLine !== false;
+    }
+
+    function schedule() {
+        clearTimeout(timer);
+        clearInterval(countdown);
+        if (!down) return;
+        if (!canTry()) {
+            // Hidden or offline: wait for visibilitychange / online instead of spinning.
+            nextAt = 0;
+            apply(navigator.onLine === false ? "disconnected" : "reconnecting");
+            return;
+        }
+        const delay = delayBefore(attempt + 1);
+        nextAt = Date.now() + delay;
+        timer = setTimeout(tryNow, delay);
+        countdown = setInterval(() => apply(state), 1000);
+        apply("reconnecting");
+    }
+
+    async function tryNow() {
+        if (!down || trying) return;
+        clearTimeout(timer);
+        clearInterval(countdown);
+        trying = true;
+        attempt++;
+        apply("reconnecting");
+        let outcome;
         try {
-            const reconnected = await Blazor.reconnect();
-            // false: the server is up but no longer knows this circuit (e.g. it restarted): start afresh.
-            if (!reconnected) location.reload();
+            outcome = await Blazor.reconnect() ? "up" : "refused";
         } catch {
-            apply("disconnected");
+            outcome = "unreachable";
+        }
+        if (outcome === "refused") {
+            // The server answered but does not know this circuit: try to resume it from persisted state.
+            try {
+                if (await Blazor.resumeCircuit()) outcome = "up";
+            } catch {
+                // fall through to reload
+            }
+        }
+        trying = false;
+        if (outcome === "up") {
+            connected();
+        } else if (outcome === "refused") {
+            rejected();
+        } else {
+            schedule();
         }
     }
 
-    function onReconnectState(event) {
-        const detail = event.detail || {};
-        switch (detail.state) {
-            case "show": apply("reconnecting", 1); break;
-            case "retrying": apply("reconnecting", detail.currentAttempt || attempt + 1); break;
-            case "hide": apply("connected", 0); break;
-            case "failed":
-            case "paused":
-            case "resume-failed": apply("disconnected"); break;
-            case "rejected": location.reload(); break;
-        }
+    function connected() {
+        down = false;
+        attempt = 0;
+        nextAt = 0;
+        clearTimeout(timer);
+        clearInterval(countdown);
+        apply("connected");
     }
+
+    function rejected() {
+        down = false;
+        window.appDrafts?.save();
+        location.reload();
+    }
+
+    /** Blazor's ReconnectionHandler contract (CircuitStartOptions.reconnectionHandler). */
+    const reconnectionHandler = {
+        onConnectionDown(_options, _error, isClientPause) {
+            if (down) return;
+            down = true;
+            attempt = 0;
+            if (isClientPause) {
+                // A pause this page asked for: Blazor.resumeCircuit() is the way back, handled like a refusal.
+                trying = true;
+                Blazor.resumeCircuit().then(ok => { trying = false; ok ? connected() : rejected(); }, () => { trying = false; rejected(); });
+                apply("reconnecting");
+                return;
+            }
+            schedule();
+        },
+        onConnectionUp() {
+            connected();
+        },
+    };
 
     function start() {
-        const banner = document.getElementById("components-reconnect-modal");
-        banner?.addEventListener("components-reconnect-state-changed", onReconnectState);
-        banner?.querySelector(".reconnect-retry")?.addEventListener("click", retry);
+        const banner = document.getElementById("shell-reconnect-banner");
+        banner?.querySelector(".reconnect-retry")?.addEventListener("click", tryNow);
         document.addEventListener("click", (e) => {
-            const indicator = e.target.closest?.(".realtime-indicator");
-            // Red means not live, whether Blazor is still retrying or has given up: either way a click tries now.
-            if (indicator && (state === "disconnected" || state === "reconnecting")) retry();
+            // Red means not live: a click on the dot tries now instead of waiting for the next scheduled try.
+            if (e.target.closest?.(".realtime-indicator") && down) tryNow();
+        });
+        window.addEventListener("online", () => { if (down) tryNow(); });
+        window.addEventListener("offline", () => { if (down && !trying) schedule(); });
+        document.addEventListener("visibilitychange", () => {
+            if (!down || trying) return;
+            if (document.visibilityState === "visible") tryNow(); else schedule();
         });
         // Re-apply after enhanced navigations and re-renders replace the indicator element.
         new MutationObserver(() => {
             if (state === "connecting" || state === "connected") return;
             for (const el of document.querySelectorAll(".realtime-indicator")) {
-                if (el.dataset.state !== state) apply(state);
+                if (el.dataset.state !== "static" && el.dataset.state !== state) apply(state);
             }
         }).observe(document.body, { childList: true, subtree: true });
     }
 
-    window.appRealtime = { get state() { return state; }, retry };
+    window.appRealtime = {
+        get state() { return state; },
+        get attempt() { return attempt; },
+        delayBefore,
+        retry: tryNow,
+        reconnectionHandler,
+    };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -1,0 +1,39 @@
+using App.UnitTests.Infrastructure;
+using App.Web.Shell;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+
+namespace App.UnitTests.Shell;
+
+public sealed class ThemeToggleTests : MudComponentTest
+{
+    [Fact]
+    public void A_visitor_picking_dark_switches_the_page_in_the_browser()
+    {
+        Context.AddAuthorization();
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        Context.JSInterop.Setup<string?>("appTheme.get").SetResult("system");
+        var set = Context.JSInterop.SetupVoid("appTheme.set", "dark");
+        var popovers = Context.Render<MudBlazor.MudPopoverProvider>();
+        var cut = Context.Render<ThemeToggle>();
+        Assert.Equal("Theme: Same as system", cut.Find("#theme-menu button").GetAttribute("aria-label"));
+
+        cut.Find("#theme-menu button").Click();
+        popovers.WaitForElement("#theme-dark").Click();
+
+        Assert.Single(set.Invocations);
+        cut.WaitForAssertion(() => Assert.Equal("Theme: Dark", cut.Find("#theme-menu button").GetAttribute("aria-label")));
+    }
+
+    [Fact]
+    public void On_a_static_page_it_is_a_button_the_browser_cycles_with_every_choice_drawn()
+    {
+        Context.AddAuthorization();
+        Context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var cut = Context.Render<ThemeToggle>();
+        var button = cut.Find("#theme-cycle");
+        Assert.True(button.HasAttribute("data-theme-cycle"));
+        Assert.Equal(["system", "light", "dark"], cut.FindAll(".shell-theme-icon").Select(i => i.GetAttribute("data-for")));
+    }
+}
