@@ -23,9 +23,10 @@ public sealed class ReturnUrlTests(BrowserFixture browser) : IAsyncLifetime
         page.Context.Response += (_, r) => { if (r.Status >= 500) errors.Add($"{r.Status} {r.Url}"); };
         var ida = await UserFlows.RegisterAsync(page, "Ida Unicode");
 
-        // Sign-out with a crafted ReturnUrl (the menu's form says "/"), posted with the page's cookie and antiforgery
+        // Sign-out with a crafted ReturnUrl (the sign-out page's form says "/"), posted with the page's cookie and antiforgery
         // token. Checked on the response itself: a page left open would be reloaded by its own circuit on sign-out.
-        var antiforgery = await page.Locator("#sign-out-form input[name=__RequestVerificationToken]").GetAttributeAsync("value");
+        await page.GotoAsync("/Account/SignOut"); // opened directly (not from the menu), it only offers the form
+        var antiforgery = await page.Locator("#sign-out-confirm input[name=__RequestVerificationToken]").GetAttributeAsync("value");
         var context = page.Context;
         await page.CloseAsync();
         var signOut = await context.APIRequest.PostAsync("/Account/Logout", new()
