@@ -10,7 +10,7 @@ namespace App.E2E;
 /// event published on one reaches the other's clients exactly once (a failed attempt must leave no handler).</summary>
 public sealed class RedisLateStartTests
 {
-    private const string RelayLog = "Logging__LogLevel__App.Web.Realtime.Redis";
+    private const string RelayLog = "Logging__LogLevel__App.Realtime.Redis";
 
     [Fact]
     public async Task Events_cross_instances_exactly_once_when_Redis_comes_up_after_the_instances()
