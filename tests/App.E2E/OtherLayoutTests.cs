@@ -26,5 +26,16 @@ public sealed class OtherLayoutTests(BrowserFixture browser)
         await ProjectFlows.CreateAsync(editor, "Seen on the wall");
 
         await Assertions.Expect(wall.Locator(".wall-project-name", new() { HasText = "Seen on the wall" })).ToBeVisibleAsync(new() { Timeout = 5_000 });
+
+        // What the wall looks like, for a person to check (kept with the test results, as the page sweep's are).
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestResults", "wall");
+        Directory.CreateDirectory(folder);
+        foreach (var (width, height) in new[] { (1366, 800), (390, 844) })
+            foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+            {
+                await wall.SetViewportSizeAsync(width, height);
+                await wall.EmulateMediaAsync(new() { ColorScheme = scheme });
+                await wall.ScreenshotAsync(new() { Path = Path.Combine(folder, $"wall-{width}x{height}-{scheme}.png".ToLowerInvariant()) });
+            }
     }
 }
