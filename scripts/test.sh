@@ -121,8 +121,6 @@ export TEST_REDIS_URL="127.0.0.1:$REDIS_PORT" TEST_REDIS_SERVER="$(find_bin redi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Apps started by tests keep their databases and keys here, removed with the rest of $TMP when the run ends.
 export TEST_WORK_ROOT="$TMP/apps"
-# Things a passing test worked around (see tests/Shared/TestNotes.cs), printed before the summary.
-export TEST_NOTES_FILE="$RESULTS/test-notes.log"
 
 # --- 4. Build and test -------------------------------------------------------------------------------
 log "building ($CONFIGURATION)"
@@ -151,11 +149,6 @@ done
 for crashed in "$RESULTS"/*.crashed; do [[ -f "$crashed" ]] && failed=$((failed + 1)); done
 ((failed > 0)) && status=1
 ((passed == 0 && failed == 0)) && { log "no test ran"; status=1; failed=1; }
-
-if [[ -s "$TEST_NOTES_FILE" ]]; then
-    log "notes from passing tests (worked around, worth a look):"
-    sed 's/^/  /' "$TEST_NOTES_FILE" >&2
-fi
 
 summary="$passed passed, $failed failed"
 ((skipped > 0)) && summary="$summary, $skipped skipped"

@@ -64,7 +64,7 @@ public sealed class ProjectDialogConflictTests : MudComponentTest
     public async Task A_change_underneath_is_announced_and_different_fields_are_merged_without_a_question()
     {
         var (provider, dialog) = await OpenAsync();
-        provider.Find("#project-description").Input("Moon landing");
+        provider.Find("#project-description").Change("Moon landing");
 
         await TheyChangeAsync(provider, "Apollo 11", "Moon");
         provider.WaitForAssertion(() => Assert.StartsWith("Ben changed this project: name Apollo -> Apollo 11.",
@@ -82,7 +82,7 @@ public sealed class ProjectDialogConflictTests : MudComponentTest
     public async Task A_stale_save_the_dialog_never_heard_of_goes_through_the_same_merge()
     {
         var (provider, dialog) = await OpenAsync();
-        provider.Find("#project-description").Input("Moon landing");
+        provider.Find("#project-description").Change("Moon landing");
         await TheyChangeAsync(provider, "Apollo 11", "Moon", tell: false);
 
         await provider.Find("#project-save").ClickAsync(new());
@@ -96,7 +96,7 @@ public sealed class ProjectDialogConflictTests : MudComponentTest
     public async Task The_same_field_asks_and_Overwrite_saves_mine_on_top_of_theirs()
     {
         var (provider, dialog) = await OpenAsync();
-        provider.Find("#project-name").Input("Artemis");
+        provider.Find("#project-name").Change("Artemis");
         await TheyChangeAsync(provider, "Apollo 11", "Moon");
 
         await provider.Find("#project-save").ClickAsync(new());
@@ -113,8 +113,8 @@ public sealed class ProjectDialogConflictTests : MudComponentTest
     public async Task Reload_takes_theirs_for_the_conflicting_field_and_keeps_my_other_edits()
     {
         var (provider, dialog) = await OpenAsync();
-        provider.Find("#project-name").Input("Artemis");
-        provider.Find("#project-description").Input("Back to the moon");
+        provider.Find("#project-name").Change("Artemis");
+        provider.Find("#project-description").Change("Back to the moon");
         await TheyChangeAsync(provider, "Apollo 11", "Moon");
         await provider.Find("#project-save").ClickAsync(new());
         provider.WaitForElement("#project-dialog-conflict");
@@ -132,7 +132,7 @@ public sealed class ProjectDialogConflictTests : MudComponentTest
     public async Task Deleted_underneath_says_so_and_keeps_the_text()
     {
         var (provider, _) = await OpenAsync();
-        provider.Find("#project-name").Input("My careful rename");
+        provider.Find("#project-name").Change("My careful rename");
 
         await provider.InvokeAsync(() => realtime.RaiseAsync(ProjectService.ChangedEvent, Version(2, "Apollo", "Moon", "Ben"),
             EventScope.Workspace(WorkspaceId), EntityOperation.Deleted, origin: "ben-circuit", entityId: Id.ToString("D")));

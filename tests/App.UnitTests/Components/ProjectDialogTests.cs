@@ -50,8 +50,8 @@ public sealed class ProjectDialogTests : MudComponentTest
         var saved = new ProjectDto(Guid.NewGuid(), Guid.NewGuid(), "Apollo", "Moon", ProjectStatus.Open, DateTime.UtcNow, DateTime.UtcNow, "u", 1);
         var (provider, dialog) = await OpenAsync(Recording(_ => saved));
 
-        provider.Find("#project-name").Input("Apollo");
-        provider.Find("#project-description").Input("Moon");
+        provider.Find("#project-name").Change("Apollo");
+        provider.Find("#project-description").Change("Moon");
         await provider.Find("#project-save").ClickAsync(new());
 
         var result = await dialog.Result;
@@ -67,7 +67,7 @@ public sealed class ProjectDialogTests : MudComponentTest
         var (provider, _) = await OpenAsync(_ => throw new ConcurrencyConflictException("Someone else changed this project."), existing);
 
         Assert.Equal("Old", provider.Find("#project-name").GetAttribute("value"));
-        provider.Find("#project-name").Input("Mine");
+        provider.Find("#project-name").Change("Mine");
         await provider.Find("#project-save").ClickAsync(new());
 
         provider.WaitForAssertion(() => Assert.Equal("Someone else changed this project.", provider.Find("#project-dialog-error").TextContent.Trim()));
@@ -79,7 +79,7 @@ public sealed class ProjectDialogTests : MudComponentTest
     {
         var (provider, _) = await OpenAsync(_ => throw new DomainValidationException("Name", "Name must be at most 100 characters."));
 
-        provider.Find("#project-name").Input("x");
+        provider.Find("#project-name").Change("x");
         await provider.Find("#project-save").ClickAsync(new());
 
         provider.WaitForAssertion(() => Assert.Contains("Name must be at most 100 characters.", provider.Markup));
@@ -100,8 +100,8 @@ public sealed class ProjectDialogTests : MudComponentTest
         };
         var (provider, _) = await OpenAsync(_ => throw error);
 
-        provider.Find("#project-name").Input("Kept");
-        provider.Find("#project-description").Input("typed before the failure");
+        provider.Find("#project-name").Change("Kept");
+        provider.Find("#project-description").Change("typed before the failure");
         await provider.Find("#project-save").ClickAsync(new());
 
         provider.WaitForAssertion(() => Assert.Equal("Could not save: the database is unavailable, try again.",
