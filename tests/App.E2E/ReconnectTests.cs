@@ -114,6 +114,7 @@ public sealed class ReconnectTests(BrowserFixture browser)
             await page.Locator("#project-new").ClickAsync();
             await page.Locator("#project-name").PressSequentiallyAsync("Half typed");
             await page.Locator("#project-description").PressSequentiallyAsync("Not saved yet");
+            await Assertions.Expect(page.Locator("#project-name")).ToHaveValueAsync("Half typed");
 
             app.Kill();
             await Assertions.Expect(page.Locator("#realtime-indicator")).ToHaveAttributeAsync("data-state", "reconnecting", new() { Timeout = 2000 });

@@ -5,6 +5,18 @@ window.appShell = {
         sessionStorage.setItem("app.signOut", "1");
         location.assign("/Account/SignOut");
     },
+
+    // Focus the new page's heading for screen readers (FocusHeadingOnNavigate), unless the user is typing into a field
+    // or working in a dialog: the call can arrive well after the page appeared, and must not take their focus away.
+    focusHeading(selector) {
+        const active = document.activeElement;
+        if (active && active !== document.body
+            && (active.matches("input, textarea, select, [contenteditable]") || active.closest("[role=dialog], .mud-dialog"))) return;
+        const heading = document.querySelector(selector);
+        if (!heading) return;
+        if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+        heading.focus();
+    },
 };
 
 (() => {
