@@ -54,7 +54,7 @@ public sealed class OperatorSafetyTests
         var attempts = new[] { Remove(ann.Actor, ben.Actor.UserId), Remove(ben.Actor, ann.Actor.UserId) };
         try { await Task.WhenAll(attempts); } catch (DomainException) { }
 
-        Assert.Single(attempts, t => t.IsCompletedSuccessfully);
+        _ = Assert.Single(attempts, t => t.IsCompletedSuccessfully);
         var refused = Assert.Single(attempts, t => t.IsFaulted);
         Assert.IsType<AccessDeniedException>(refused.Exception!.InnerException);
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

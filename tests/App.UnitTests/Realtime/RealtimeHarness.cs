@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using App.Domain.Events;
 using App.Realtime;
-using App.Realtime;
 using App.Realtime.Circuits;
 using App.Web.Realtime;
 using Microsoft.Extensions.DependencyInjection;
