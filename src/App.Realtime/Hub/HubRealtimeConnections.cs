@@ -61,7 +61,7 @@ public sealed class HubRealtimeConnections(
 #pragma warning disable CA2252 // a preview interface; only its presence is read (SignalR sets it only for stateful connections)
             coalesce = hubConnection.Features.Get<IStatefulReconnectFeature>() is null;
 #pragma warning restore CA2252
-            Queue = new RealtimeConnectionQueue(context.ConnectionId, this, metrics, logger, capacity);
+            Queue = new RealtimeConnectionQueue(context.ConnectionId, this, metrics, logger, capacity, inlineWhenIdle: true);
         }
 
         public RealtimeConnectionQueue Queue { get; }

@@ -55,12 +55,14 @@ public sealed class RealtimeConnectionQueueTests
         }
     }
 
-    [Fact]
-    public async Task Events_arrive_once_each_in_order_one_batch_at_a_time_across_many_drains()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Events_arrive_once_each_in_order_one_batch_at_a_time_across_many_drains(bool inlineWhenIdle)
     {
         using var metrics = new RealtimeMetrics();
         var consumer = new Recorder();
-        var queue = new RealtimeConnectionQueue("c", consumer, metrics, NullLogger.Instance, capacity: 64);
+        var queue = new RealtimeConnectionQueue("c", consumer, metrics, NullLogger.Instance, capacity: 64, inlineWhenIdle);
 
         for (var i = 0; i < 5_000; i++)
         {
@@ -76,6 +78,53 @@ public sealed class RealtimeConnectionQueueTests
         Assert.Equal(Enumerable.Range(0, 5_000).Select(i => (long)i), consumer.Seen);
         Assert.False(consumer.Overlapped);
         Assert.Equal(5_000, metrics.Delivered);
+        await queue.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_inline_queue_delivers_on_the_posting_thread_when_idle_and_queues_while_a_delivery_waits()
+    {
+        using var metrics = new RealtimeMetrics();
+        var gate = new TaskCompletionSource();
+        var waitNext = true;
+        var consumer = new Recorder(() => waitNext ? gate.Task : Task.CompletedTask);
+        var queue = new RealtimeConnectionQueue("c", consumer, metrics, NullLogger.Instance, capacity: 8, inlineWhenIdle: true);
+
+        waitNext = false;
+        Assert.True(queue.TryEnqueue(Event(1)));
+        lock (consumer.Seen) Assert.Equal([1L], consumer.Seen); // delivered before TryEnqueue returned
+
+        waitNext = true;
+        Assert.True(queue.TryEnqueue(Event(2))); // its write waits on the gate: later events queue behind it
+        waitNext = false;
+        Assert.True(queue.TryEnqueue(Event(3)));
+        Assert.True(queue.TryEnqueue(Event(4)));
+        lock (consumer.Seen) Assert.Equal([1L], consumer.Seen);
+        gate.SetResult();
+
+        await Eventually.TrueAsync(() => { lock (consumer.Seen) return consumer.Seen.Count == 4; });
+        Assert.Equal([1L, 2, 3, 4], consumer.Seen);
+        Assert.False(consumer.Overlapped);
+        await queue.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_posters_to_an_inline_queue_lose_nothing_and_keep_each_posters_order()
+    {
+        using var metrics = new RealtimeMetrics();
+        var consumer = new Recorder();
+        var queue = new RealtimeConnectionQueue("c", consumer, metrics, NullLogger.Instance, capacity: 100_000, inlineWhenIdle: true);
+
+        // Poster p sends p * 1,000,000 + i for i in 0..2,000.
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(p => Task.Run(() =>
+        {
+            for (var i = 0; i < 2_000; i++) Assert.True(queue.TryEnqueue(Event(p * 1_000_000L + i)));
+        })));
+
+        await Eventually.TrueAsync(() => { lock (consumer.Seen) return consumer.Seen.Count == 8_000; });
+        Assert.False(consumer.Overlapped);
+        foreach (var poster in consumer.Seen.GroupBy(s => s / 1_000_000))
+            Assert.Equal(Enumerable.Range(0, 2_000).Select(i => poster.Key * 1_000_000L + i), poster);
         await queue.CloseAsync();
     }
 
