@@ -199,6 +199,7 @@ public sealed class RealtimeConnectionQueue : IThreadPoolWorkItem
 
     private async ValueTask Safely<TState>(Func<IRealtimeQueueConsumer, TState, ValueTask> call, TState state, string what, int events)
     {
+        using var activity = events > 0 ? RealtimeTracing.StartDeliver(ConnectionId, batch) : null;
         try
         {
             var work = call(consumer, state);
@@ -208,6 +209,7 @@ public sealed class RealtimeConnectionQueue : IThreadPoolWorkItem
         catch (Exception ex)
         {
             // A delivery fault is logged and counted; it never ends the queue or reaches the publisher.
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             metrics.OnHandlerFailure();
             logger.LogError(ex, "Realtime connection {Connection} failed {What}", ConnectionId, what);
         }

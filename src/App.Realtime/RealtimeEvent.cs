@@ -36,6 +36,10 @@ public sealed record RealtimeEvent
     /// <summary>The app instance that published it, so an instance ignores its own echo from Redis.</summary>
     public string? Instance { get; init; }
 
+    /// <summary>The W3C trace context of the work that published it (<see cref="RealtimeTracing"/>), so deliveries on
+    /// every instance join that trace.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The payload as <typeparamref name="T"/> (camelCase JSON, enums as strings).</summary>
     public T? PayloadAs<T>() => Payload.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
         ? default

@@ -59,9 +59,14 @@ public sealed class RealtimePublisher(
         // Numbering and routing together, so this instance's events are routed in sequence order and every
         // connection and the SSE replay buffer see one arrival order (SSE resume relies on it). Routing only
         // enqueues, so the lock is held briefly.
+        using var activity = RealtimeTracing.StartPublish(realtimeEvent);
         lock (order)
         {
-            var numbered = realtimeEvent with { Sequence = sequence.Next(), Instance = InstanceId };
+            var numbered = realtimeEvent with
+            {
+                Sequence = sequence.Next(), Instance = InstanceId, TraceParent = realtimeEvent.TraceParent ?? RealtimeTracing.TraceParentOf(activity),
+            };
+            activity?.SetTag("realtime.sequence", numbered.Sequence);
             metrics.OnPublished();
             relay?.Send(numbered);
             Route(numbered, fromThisInstance: true);
@@ -76,6 +81,7 @@ public sealed class RealtimePublisher(
         if (RealtimeSequence.SlotOf(realtimeEvent.Sequence) == sequence.InstanceSlot && Interlocked.Exchange(ref slotClashReported, 1) == 0)
             logger.LogWarning("Instance {Other} numbers events in this instance's slot {Slot}: SSE ids may repeat; restart one of them",
                 realtimeEvent.Instance, sequence.InstanceSlot);
+        using var activity = RealtimeTracing.StartReceive(realtimeEvent);
         lock (order)
         {
             sequence.Observe(realtimeEvent.Sequence);

@@ -29,7 +29,8 @@ public static class ObservabilityExtensions
     ];
 
     /// <summary>Activity sources traced besides ASP.NET Core's HTTP requests.</summary>
-    public static readonly string[] Sources = ["Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.SignalR.Server"];
+    public static readonly string[] Sources =
+        ["Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.SignalR.Server", App.Realtime.RealtimeTracing.SourceName];
 
     public static IServiceCollection AddObservability(this IServiceCollection services, AppSettings settings)
     {
@@ -38,11 +39,13 @@ public static class ObservabilityExtensions
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(Meters)
-                .AddPrometheusExporter())
-            .WithTracing(t => t
+                .AddPrometheusExporter());
+        if (settings.OtlpEndpoint is null) return services;
+        // Traces only where they go somewhere: with no exporter every span (one per delivery batch) is made for nothing.
+        otel.WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsScrapeOrProbe(http.Request.Path))
-                .AddSource(Sources));
-        if (settings.OtlpEndpoint is not null) otel.UseOtlpExporter();
+                .AddSource(Sources))
+            .UseOtlpExporter();
         return services;
     }
 
