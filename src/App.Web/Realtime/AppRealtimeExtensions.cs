@@ -21,6 +21,7 @@ public static class AppRealtimeExtensions
             {
                 o.ClientPolicy = RealtimePolicies.Client;
                 o.SseHeartbeat = settings.SseHeartbeat;
+                foreach (var origin in settings.RealtimeAllowedOrigins) o.AllowedOrigins.Add(origin);
             })
             .AddAudienceResolver<WorkspaceAudienceResolver>()
             .AddAudienceRule<WorkspaceAudienceRules>()
