@@ -28,8 +28,13 @@ public sealed class OriginCheckTests(BrowserFixture browser)
         await evil.GotoAsync(evilOrigin + "/");
         Assert.Equal("refused", await OpenWebSocketAsync(evil, hub));
 
-        // Server side: negotiate, SSE and the circuit hub answer 403 to a foreign Origin, 2xx/401 to their own or none.
-        using var http = new HttpClient { BaseAddress = app.BaseUrl };
+        // Server side, with the visitor's cookie: the hub's negotiate answers 403 to a foreign Origin, 200 to the app's own.
+        // No cookie container: the cookie goes only where a request names it (a renewed cookie must not stick).
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = app.BaseUrl };
+        var cookie = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(http, HttpMethod.Post, "hubs/realtime/negotiate?negotiateVersion=1", evilOrigin, cookie)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(http, HttpMethod.Post, "hubs/realtime/negotiate?negotiateVersion=1", app.BaseUrl.ToString().TrimEnd('/'), cookie)).StatusCode);
+        // SSE and the circuit hub too; without an Origin (non-browser clients) the usual authentication decides.
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(http, HttpMethod.Post, "hubs/realtime/negotiate?negotiateVersion=1", evilOrigin)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(http, HttpMethod.Get, "api/realtime/events", evilOrigin)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(http, HttpMethod.Post, "_blazor/negotiate?negotiateVersion=1", evilOrigin)).StatusCode);
@@ -57,10 +62,11 @@ public sealed class OriginCheckTests(BrowserFixture browser)
         Assert.Contains("REALTIME_ALLOWED_ORIGINS contains 'app.example.com', which is not an origin", output);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? origin)
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? origin, string? cookie = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (origin is not null) request.Headers.Add("Origin", origin);
+        if (cookie is not null) request.Headers.Add("Cookie", cookie);
         return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
