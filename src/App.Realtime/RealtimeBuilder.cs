@@ -63,6 +63,8 @@ public sealed class RealtimeBuilder(IServiceCollection services)
         {
             if (string.IsNullOrWhiteSpace(o.Url)) throw new ArgumentException("Realtime Redis needs a Url.");
             RedisAddress.Parse(o.Url);
+            if (!RelaySignature.IsStrongEnough(o.RelayKey))
+                throw new ArgumentException($"Realtime Redis needs a RelayKey of at least {RelaySignature.MinimumKeyLength} characters, the same on every instance.");
         });
         Services.TryAddSingleton<RedisConnection>();
         Services.TryAddSingleton<RedisRealtimeRelay>();

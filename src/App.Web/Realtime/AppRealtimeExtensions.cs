@@ -49,6 +49,7 @@ public static class AppRealtimeExtensions
                 o.Url = settings.RealtimeRedisUrl;
                 o.Prefix = settings.RealtimeRedisPrefix;
                 o.ClientName = "app-web";
+                o.RelayKey = settings.RealtimeRelayKey!;
             });
             services.AddSingleton<ISseTokenNonces, RedisSseTokenNonces>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.DependencyTag]);
