@@ -62,7 +62,7 @@ public static class SseEndpoint
             {
                 if (!string.IsNullOrEmpty(lastEventIdText))
                 {
-                    var (reset, missed) = lastEventId is { } after ? replay.After(topics, after) : (true, []);
+                    var (reset, missed) = lastEventId is { } after ? replay.After(topics, after, userId) : (true, []);
                     if (reset) await WriteResetAsync(body, "resume", ct);
                     foreach (var realtimeEvent in missed)
                     {
