@@ -68,12 +68,14 @@ dotnet bench/RealtimeBench/bin/Release/net10.0/RealtimeBench.dll all ${QUICK:+--
 { echo "## 1. In-process fan-out and scoped delivery"; echo; cat "$TMP/inproc.md" 2>/dev/null; echo; } >> "$OUT"
 
 # ---- 2. over the wire -------------------------------------------------------------------------------------
+# Both instances sign relay messages with one key (required with Redis).
+RELAY_KEY="bench-relay-key-$(head -c 24 /dev/urandom | base64 | tr -d "/+=")"
 start_app() { # port redis-url data-dir -> pid
     local port=$1 redis=$2 data=$3
     # The load generators hold hundreds of connections for one bench user: lift the per-user connection limits.
     (cd "$data" && REALTIME_BENCH_ENDPOINTS=true ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
         RATE_LIMIT_CONNECTIONS_PER_USER=100000 RATE_LIMIT_CIRCUITS_PER_USER=100000 \
-        APP_DATA_PATH="$data" REALTIME_REDIS_URL="$redis" REALTIME_REDIS_PREFIX=bench \
+        APP_DATA_PATH="$data" REALTIME_REDIS_URL="$redis" REALTIME_REDIS_PREFIX=bench REALTIME_RELAY_KEY="$RELAY_KEY" \
         exec dotnet "$WEB_DLL" --urls "http://127.0.0.1:$port" >"$data/app-$port.log" 2>&1) &
     PIDS+=($!)
     wait_http "http://127.0.0.1:$port/healthz/live"

@@ -35,6 +35,11 @@ public sealed class RealtimeAudience
     /// <see cref="ReplaceTopics"/>, so changes applied after the query keep precedence.</summary>
     public long TopicVersion => Interlocked.Read(ref topicVersion);
 
+    /// <summary>A user gained (true) or lost (false) a topic, whether or not they are connected now; raised by
+    /// <see cref="AddTopic"/>, <see cref="RemoveTopic"/> and <see cref="ReplaceTopics"/>, under the publisher's
+    /// ordering lock when a rule applies it. SSE resume uses it so a replay holds only what the user could see.</summary>
+    public event Action<string, string, bool>? TopicAccessChanged;
+
     /// <summary>Adds a connection to the global audience, its user's, and <paramref name="topics"/>.</summary>
     public void Register(IRealtimeConnection connection, string? userId, IEnumerable<string> topics)
     {
@@ -95,6 +100,7 @@ public sealed class RealtimeAudience
         if (!RealtimeTopics.IsValid(topic)) throw new ArgumentException($"'{topic}' is not a topic.", nameof(topic));
         var key = topic;
         var version = Interlocked.Increment(ref topicVersion);
+        TopicAccessChanged?.Invoke(userId, key, true);
         foreach (var connection in ConnectionsOf(userId))
         {
             if (!members.TryGetValue(connection, out var member)) continue;
@@ -112,6 +118,7 @@ public sealed class RealtimeAudience
     {
         var key = topic;
         var version = Interlocked.Increment(ref topicVersion);
+        TopicAccessChanged?.Invoke(userId, key, false);
         foreach (var connection in ConnectionsOf(userId))
         {
             if (!members.TryGetValue(connection, out var member)) continue;
@@ -133,6 +140,7 @@ public sealed class RealtimeAudience
     {
         var wanted = topics.Where(RealtimeTopics.IsValid).ToHashSet(StringComparer.Ordinal);
         var (added, removed) = (0, 0);
+        var changed = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var connection in ConnectionsOf(userId))
         {
             if (!members.TryGetValue(connection, out var member)) continue;
@@ -141,11 +149,20 @@ public sealed class RealtimeAudience
                 if (member.Removed) continue;
                 var current = member.Keys.Where(IsResolvedTopic).ToList();
                 foreach (var key in current)
-                    if (!wanted.Contains(key) && !DecidedAfter(member, key, asOfVersion) && Remove(key, connection, member)) removed++;
+                    if (!wanted.Contains(key) && !DecidedAfter(member, key, asOfVersion) && Remove(key, connection, member))
+                    {
+                        removed++;
+                        changed[key] = false;
+                    }
                 foreach (var key in wanted)
-                    if (!DecidedAfter(member, key, asOfVersion) && Add(key, connection, member)) added++;
+                    if (!DecidedAfter(member, key, asOfVersion) && Add(key, connection, member))
+                    {
+                        added++;
+                        changed[key] = true;
+                    }
             }
         }
+        foreach (var (key, granted) in changed) TopicAccessChanged?.Invoke(userId, key, granted);
         return (added, removed);
     }
 

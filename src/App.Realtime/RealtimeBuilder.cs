@@ -46,7 +46,12 @@ public sealed class RealtimeBuilder(IServiceCollection services)
     {
         var options = Services.AddOptions<RealtimeSseOptions>();
         if (configure is not null) options.Configure(configure);
-        Services.TryAddSingleton<SseReplayBuffer>();
+        Services.TryAddSingleton(sp =>
+        {
+            var buffer = new SseReplayBuffer();
+            sp.GetRequiredService<RealtimeAudience>().TopicAccessChanged += buffer.OnTopicAccessChanged;
+            return buffer;
+        });
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IRealtimeSink, SseReplayBuffer>(sp => sp.GetRequiredService<SseReplayBuffer>()));
         Services.Replace(ServiceDescriptor.Scoped<IRealtimeSseAuthenticator, TAuthenticator>());
         return this;
@@ -63,6 +68,8 @@ public sealed class RealtimeBuilder(IServiceCollection services)
         {
             if (string.IsNullOrWhiteSpace(o.Url)) throw new ArgumentException("Realtime Redis needs a Url.");
             RedisAddress.Parse(o.Url);
+            if (!RelaySignature.IsStrongEnough(o.RelayKey))
+                throw new ArgumentException($"Realtime Redis needs a RelayKey of at least {RelaySignature.MinimumKeyLength} characters, the same on every instance.");
         });
         Services.TryAddSingleton<RedisConnection>();
         Services.TryAddSingleton<RedisRealtimeRelay>();

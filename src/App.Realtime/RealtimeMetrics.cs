@@ -19,6 +19,7 @@ public sealed class RealtimeMetrics : IDisposable
         meter.CreateObservableCounter("realtime.handler_failures", () => HandlerFailures);
         meter.CreateObservableCounter("realtime.unroutable", () => Unroutable);
         meter.CreateObservableCounter("realtime.relay_failures", () => RelayFailures);
+        meter.CreateObservableCounter("realtime.relay_rejected", () => RelayRejected);
     }
 
     public long Published => Interlocked.Read(ref counters.Published);
@@ -29,6 +30,8 @@ public sealed class RealtimeMetrics : IDisposable
     /// <summary>Events with an unknown scope: delivered to nobody.</summary>
     public long Unroutable => Interlocked.Read(ref counters.Unroutable);
     public long RelayFailures => Interlocked.Read(ref counters.RelayFailures);
+    /// <summary>Relay messages dropped because they were unsigned or forged.</summary>
+    public long RelayRejected => Interlocked.Read(ref counters.RelayRejected);
 
     public void OnPublished() => Interlocked.Increment(ref counters.Published);
     public void OnDelivered(int count = 1) => Interlocked.Add(ref counters.Delivered, count);
@@ -36,6 +39,7 @@ public sealed class RealtimeMetrics : IDisposable
     public void OnHandlerFailure() => Interlocked.Increment(ref counters.HandlerFailures);
     public void OnUnroutable() => Interlocked.Increment(ref counters.Unroutable);
     public void OnRelayFailure() => Interlocked.Increment(ref counters.RelayFailures);
+    public void OnRelayRejected() => Interlocked.Increment(ref counters.RelayRejected);
 
     public void Dispose() => meter.Dispose();
 
@@ -51,5 +55,6 @@ public sealed class RealtimeMetrics : IDisposable
         [FieldOffset(136)] public long HandlerFailures;
         [FieldOffset(144)] public long Unroutable;
         [FieldOffset(152)] public long RelayFailures;
+        [FieldOffset(160)] public long RelayRejected;
     }
 }

@@ -21,8 +21,19 @@ public sealed class RealtimeOptions
     /// <summary>How often an idle SSE stream sends a comment line, so proxies keep it open.</summary>
     public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Browser origins (<c>https://app.example.com</c>) besides the app's own (the request's scheme and
+    /// host) whose pages may open the hub, SSE and Blazor's circuit hub; any other Origin gets 403. List the public
+    /// origin here when a proxy changes the scheme or host the app sees.</summary>
+    public IList<string> AllowedOrigins { get; } = new List<string>();
+
+    /// <summary>Blazor Server's circuit hub, checked for the origin like the hub (null: not checked).</summary>
+    public string? CircuitHubPath { get; set; } = "/_blazor";
+
     internal void Validate()
     {
+        foreach (var origin in AllowedOrigins)
+            if (RealtimeOriginCheck.Normalize(origin) is null)
+                throw new ArgumentException($"Realtime AllowedOrigins: '{origin}' is not an origin such as https://app.example.com.");
         if (QueueCapacity < 1) throw new ArgumentException($"Realtime QueueCapacity must be at least 1 (was {QueueCapacity}).");
         if (SseHeartbeat <= TimeSpan.Zero) throw new ArgumentException("Realtime SseHeartbeat must be positive.");
         ArgumentNullException.ThrowIfNull(UserIdOf);

@@ -44,6 +44,7 @@ public static class RealtimeServiceCollectionExtensions
         services.TryAddScoped<CircuitRealtime>();
         services.TryAddScoped<IRealtimeCircuit>(sp => sp.GetRequiredService<CircuitRealtime>());
         services.AddScoped<CircuitHandler, RealtimeCircuitHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, RealtimeOriginCheck>());
         return new RealtimeBuilder(services);
     }
 

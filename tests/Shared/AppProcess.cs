@@ -15,6 +15,9 @@ public sealed class AppProcess : IAsyncDisposable
         ["DB_", "SQLITE_", "REALTIME_", "APP_", "OPERATOR_", "TENANCY_", "DATA_PROTECTION_", "ASPNETCORE_", "DOTNET_ENVIRONMENT",
          "OPS_", "HEALTH_", "RATE_LIMIT_", "OTEL_"];
 
+    /// <summary>The REALTIME_RELAY_KEY of instances started with REALTIME_REDIS_URL (see <see cref="Launch"/>).</summary>
+    public const string TestRelayKey = "test-relay-key-0123456789abcdef0123456789";
+
     private readonly Process process;
     private readonly StringBuilder output = new();
 
@@ -122,6 +125,9 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         if (environment is not null)
             foreach (var (key, value) in environment) start.Environment[key] = value;
+        // Every instance a test starts with Redis shares one relay key, unless the test sets (or blanks) its own.
+        if (environment?.ContainsKey("REALTIME_REDIS_URL") == true && !environment.ContainsKey("REALTIME_RELAY_KEY"))
+            start.Environment["REALTIME_RELAY_KEY"] = TestRelayKey;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var app = new AppProcess(process, port, workDir);

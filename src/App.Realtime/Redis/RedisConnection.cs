@@ -85,4 +85,9 @@ public sealed class RealtimeRedisOptions
     public string Prefix { get; set; } = "realtime";
 
     public string ClientName { get; set; } = "app-realtime";
+
+    /// <summary>The secret every instance signs relay messages with and checks them against (at least
+    /// <see cref="RelaySignature.MinimumKeyLength"/> characters; the same on every instance). Required: without it
+    /// anyone who can publish on Redis could add users to other workspaces' audiences.</summary>
+    public string RelayKey { get; set; } = "";
 }

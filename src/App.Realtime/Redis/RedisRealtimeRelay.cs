@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace App.Realtime.Redis;
@@ -11,15 +12,21 @@ namespace App.Realtime.Redis;
 /// itself after later reconnects). Sending never blocks the publisher: events go through a bounded queue to one
 /// sender, which pipelines them (no wait for each reply). While Redis is down, events still reach this instance's
 /// clients; those that could not cross are counted (realtime.relay_failures) and the outage is logged once.
+/// Every message is signed (<see cref="RelaySignature"/>); one that is unsigned or forged is dropped, counted
+/// (realtime.relay_rejected) and logged (at most once a minute, with the count).
 /// </summary>
-public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics metrics, ILogger<RedisRealtimeRelay> logger)
-    : IRealtimeRelay, IHostedService
+public sealed class RedisRealtimeRelay(RedisConnection redis, IOptions<RealtimeRedisOptions> options, RealtimeMetrics metrics,
+    ILogger<RedisRealtimeRelay> logger) : IRealtimeRelay, IHostedService
 {
+    private static readonly TimeSpan RejectionLogEvery = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(2);
     private readonly Channel<RealtimeEvent> outbox = Channel.CreateBounded<RealtimeEvent>(
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource stopping = new();
     private RedisChannel channel;
+    private RelaySignature signature = null!;
+    private long lastRejectionLogged = -(long)RejectionLogEvery.TotalMilliseconds;
+    private long rejectedSinceLog;
     private Task? sender;
     private Task? subscriber;
     private Action<RedisChannel, RedisValue>? onMessage;
@@ -38,6 +45,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
     public Task StartAsync(CancellationToken cancellationToken)
     {
         channel = redis.Channel("realtime:events");
+        signature = new RelaySignature(options.Value.RelayKey, channel.ToString());
         subscriber = Task.Run(SubscribeUntilDoneAsync, CancellationToken.None);
         sender = Task.Run(SendLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
@@ -83,13 +91,30 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
 
     private void OnMessage(RedisValue message)
     {
-        var realtimeEvent = RealtimeEvent.TryParse(((ReadOnlyMemory<byte>)message).Span);
+        if (!signature.TryVerify((ReadOnlyMemory<byte>)message, out var json))
+        {
+            Reject();
+            return;
+        }
+        var realtimeEvent = RealtimeEvent.TryParse(json.Span);
         if (realtimeEvent is null)
         {
             logger.LogWarning("Ignored a malformed realtime message from Redis");
             return;
         }
         Received?.Invoke(realtimeEvent);
+    }
+
+    private void Reject()
+    {
+        metrics.OnRelayRejected();
+        var count = Interlocked.Increment(ref rejectedSinceLog);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastRejectionLogged);
+        if (now - last < (long)RejectionLogEvery.TotalMilliseconds || Interlocked.CompareExchange(ref lastRejectionLogged, now, last) != last) return;
+        count = Interlocked.Exchange(ref rejectedSinceLog, 0);
+        logger.LogWarning("Dropped {Count} realtime message(s) on Redis without a valid signature: something other than an app " +
+            "instance with this relay key publishes on {Channel}", count, channel.ToString());
     }
 
     private async Task SendLoopAsync()
@@ -107,7 +132,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeMetrics me
             try
             {
                 // Pipelined on the one connection, so order is kept without waiting for each reply.
-                publisher.Publish(channel, realtimeEvent.ToUtf8Json(), CommandFlags.FireAndForget);
+                publisher.Publish(channel, signature.Sign(realtimeEvent.ToUtf8Json()), CommandFlags.FireAndForget);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {

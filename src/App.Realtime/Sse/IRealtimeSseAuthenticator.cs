@@ -5,7 +5,8 @@ namespace App.Realtime.Sse;
 /// <summary>
 /// Decides who an SSE request streams for. <c>EventSource</c> cannot send headers, so apps usually hand out a
 /// short-lived, single-use token and read it from the query string here. Return the user id, or an error
-/// (answered as 401 problem details, nothing streamed).
+/// (answered as 401 problem details, nothing streamed), or <see cref="SseAuthentication.Unavailable"/> when the
+/// check itself cannot be made (503 with Retry-After: fail closed).
 /// </summary>
 public interface IRealtimeSseAuthenticator
 {
@@ -16,6 +17,13 @@ public readonly record struct SseAuthentication(string? UserId, string? Error)
 {
     public static SseAuthentication For(string userId) => new(userId, null);
     public static SseAuthentication Refused(string error) => new(null, error);
+
+    /// <summary>The request could not be checked now (e.g. the store that makes tokens single-use is down): answered
+    /// 503 with <c>Retry-After</c>, never accepted on trust.</summary>
+    public static SseAuthentication Unavailable(string error, TimeSpan retryAfter) => new(null, error) { RetryAfter = retryAfter };
+
+    /// <summary>Set for <see cref="Unavailable"/>: when the client may try again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>The default: the request's own authenticated user (cookie, bearer), as for the hub.</summary>

@@ -42,6 +42,12 @@ public static class SseEndpoint
         var authentication = await authenticator.AuthenticateAsync(http);
         if (authentication.UserId is not { } userId)
         {
+            if (authentication.RetryAfter is { } retryAfter)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+                await Results.Problem(authentication.Error ?? "Try again later.", statusCode: 503).ExecuteAsync(http);
+                return;
+            }
             await Results.Problem(authentication.Error ?? "Not allowed.", statusCode: 401).ExecuteAsync(http);
             return;
         }
@@ -62,7 +68,7 @@ public static class SseEndpoint
             {
                 if (!string.IsNullOrEmpty(lastEventIdText))
                 {
-                    var (reset, missed) = lastEventId is { } after ? replay.After(topics, after) : (true, []);
+                    var (reset, missed) = lastEventId is { } after ? replay.After(topics, after, userId) : (true, []);
                     if (reset) await WriteResetAsync(body, "resume", ct);
                     foreach (var realtimeEvent in missed)
                     {

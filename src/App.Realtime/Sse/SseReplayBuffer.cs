@@ -9,11 +9,18 @@ namespace App.Realtime.Sse;
 /// Bounded: <see cref="PerTopic"/> events per topic, <see cref="MaxTopics"/> topics (least recently written dropped
 /// first). When what a client missed is no longer here (evicted, or its last id is from before this process
 /// started or unknown), the answer is "reset": the client reloads instead of silently missing events.
+/// A resume holds only events the user could see when they arrived: every topic grant and removal
+/// (<see cref="RealtimeAudience.TopicAccessChanged"/>) is recorded at its arrival position, so a workspace's events
+/// from before the user joined it, or from while they were removed, are left out (bounded too: when that history
+/// was dropped, the answer is "reset").
 /// </summary>
 public sealed class SseReplayBuffer : IRealtimeSink
 {
     public const int PerTopic = 256;
     public const int MaxTopics = 10_000;
+    /// <summary>(user, topic) pairs whose grants and removals are remembered; past it the history starts over.</summary>
+    public const int MaxAccessLogs = 100_000;
+    private const int ChangesPerAccessLog = 32;
 
     private readonly object gate = new();
     private readonly Dictionary<string, TopicRing> rings = new(StringComparer.Ordinal);
@@ -23,6 +30,28 @@ public sealed class SseReplayBuffer : IRealtimeSink
     private long arrivals;
     // Events that arrived at or before this index may have been dropped with a whole topic.
     private long evictedThrough;
+    private readonly Dictionary<(string User, string Topic), AccessLog> access = new();
+    // Grants and removals at or before this index may have been forgotten (the access history started over).
+    private long accessForgottenThrough;
+
+    /// <summary>Records that <paramref name="userId"/> gained or lost <paramref name="topic"/> after the events that
+    /// have arrived so far (wired to <see cref="RealtimeAudience.TopicAccessChanged"/>).</summary>
+    public void OnTopicAccessChanged(string userId, string topic, bool granted)
+    {
+        lock (gate)
+        {
+            if (!access.TryGetValue((userId, topic), out var log))
+            {
+                if (access.Count >= MaxAccessLogs)
+                {
+                    access.Clear();
+                    accessForgottenThrough = arrivals;
+                }
+                access[(userId, topic)] = log = new AccessLog();
+            }
+            log.Add(arrivals, granted);
+        }
+    }
 
     public void Publish(RealtimeEvent realtimeEvent, bool fromThisInstance)
     {
@@ -49,12 +78,13 @@ public sealed class SseReplayBuffer : IRealtimeSink
 
     /// <summary>Events in <paramref name="topics"/> that arrived after the event <paramref name="lastEventId"/>, in
     /// arrival order; or <c>Reset = true</c> when that event is unknown here or some of those events were dropped.</summary>
-    public (bool Reset, IReadOnlyList<RealtimeEvent> Events) After(IEnumerable<string> topics, long lastEventId)
+    public (bool Reset, IReadOnlyList<RealtimeEvent> Events) After(IEnumerable<string> topics, long lastEventId, string? userId = null)
     {
         var result = new List<Arrived>();
         lock (gate)
         {
             if (!arrivalOfId.TryGetValue(lastEventId, out var after)) return (true, []);
+            if (userId is not null && after < accessForgottenThrough) return (true, []);
             foreach (var key in topics.Distinct())
             {
                 if (!rings.TryGetValue(key, out var ring))
@@ -63,7 +93,14 @@ public sealed class SseReplayBuffer : IRealtimeSink
                     continue;
                 }
                 if (after < ring.DroppedThrough) return (true, []);
-                result.AddRange(ring.After(after));
+                var log = userId is not null && access.TryGetValue((userId, key), out var found) ? found : null;
+                if (log is null)
+                {
+                    result.AddRange(ring.After(after));
+                    continue;
+                }
+                if (after < log.ForgottenThrough) return (true, []);
+                result.AddRange(ring.After(after).Where(a => log.CouldSee(a.Index)));
             }
         }
         result.Sort((a, b) => a.Index.CompareTo(b.Index));
@@ -88,6 +125,33 @@ public sealed class SseReplayBuffer : IRealtimeSink
     }
 
     private readonly record struct Arrived(long Index, RealtimeEvent Event);
+
+    /// <summary>One user's grants and removals of one topic, each at the arrival index it followed.</summary>
+    private sealed class AccessLog
+    {
+        private readonly List<(long After, bool Granted)> changes = [];
+        /// <summary>Changes at or before this index were dropped to bound the log.</summary>
+        public long ForgottenThrough { get; private set; }
+
+        public void Add(long after, bool granted)
+        {
+            if (changes.Count == ChangesPerAccessLog)
+            {
+                ForgottenThrough = changes[ChangesPerAccessLog / 2 - 1].After;
+                changes.RemoveRange(0, ChangesPerAccessLog / 2);
+            }
+            changes.Add((after, granted));
+        }
+
+        /// <summary>Whether the user held the topic when the event at <paramref name="index"/> arrived: as the last
+        /// change before it left it; before the first change, the opposite of that change.</summary>
+        public bool CouldSee(long index)
+        {
+            for (var i = changes.Count - 1; i >= 0; i--)
+                if (changes[i].After < index) return changes[i].Granted;
+            return changes.Count == 0 || !changes[0].Granted;
+        }
+    }
 
     private sealed class TopicRing(LinkedListNode<string> node, long droppedThrough)
     {

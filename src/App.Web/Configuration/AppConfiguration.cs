@@ -84,9 +84,18 @@ public static class AppConfiguration
                 : $"TENANCY_MODE='{tenancy}' is not supported: use personal.");
         var redisUrl = Get(config, "REALTIME_REDIS_URL");
         if (redisUrl is not null) ValidateRedis(redisUrl);
+        var relayKey = Get(config, "REALTIME_RELAY_KEY");
+        if (redisUrl is not null && !App.Realtime.Redis.RelaySignature.IsStrongEnough(relayKey))
+            throw new StartupException(relayKey is null
+                ? "REALTIME_REDIS_URL is set but REALTIME_RELAY_KEY is not: set the same random secret of at least 32 characters on every instance (e.g. openssl rand -base64 32)."
+                : $"REALTIME_RELAY_KEY is too short ({relayKey.Length} characters): use a random secret of at least {App.Realtime.Redis.RelaySignature.MinimumKeyLength} (e.g. openssl rand -base64 32).");
         var prefix = Get(config, "REALTIME_REDIS_PREFIX") ?? "app";
         if (!prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || prefix.Length > 64)
             throw new StartupException($"REALTIME_REDIS_PREFIX='{prefix}' may only contain letters, digits, '-', '_' and '.'.");
+        var origins = (Get(config, "REALTIME_ALLOWED_ORIGINS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var origin in origins)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/")
+                throw new StartupException($"REALTIME_ALLOWED_ORIGINS contains '{origin}', which is not an origin such as https://app.example.com.");
         var emails = (Get(config, "OPERATOR_EMAILS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var email in emails)
             if (!email.Contains('@'))
@@ -101,6 +110,8 @@ public static class AppConfiguration
             DataProtectionKeysPath = Path.GetFullPath(Get(config, "DATA_PROTECTION_KEYS_PATH") ?? Path.Combine(dataPath, "keys"), env.ContentRootPath),
             RealtimeRedisUrl = redisUrl,
             RealtimeRedisPrefix = prefix,
+            RealtimeRelayKey = relayKey,
+            RealtimeAllowedOrigins = origins,
             TenancyMode = tenancy,
             SseHeartbeat = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_HEARTBEAT_SECONDS", 15, 1, 300)),
             SseTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_TOKEN_SECONDS", 60, 1, 3600)),

@@ -13,6 +13,10 @@ public sealed record AppSettings
     public required string DataProtectionKeysPath { get; init; }
     /// <summary>Empty: in-memory realtime. Set: events fan out across instances through this Redis.</summary>
     public string? RealtimeRedisUrl { get; init; }
+    /// <summary>REALTIME_RELAY_KEY: signs relay messages; required (32+ characters) when RealtimeRedisUrl is set.</summary>
+    public string? RealtimeRelayKey { get; init; }
+    /// <summary>REALTIME_ALLOWED_ORIGINS: browser origins besides the app's own that may open realtime connections.</summary>
+    public IReadOnlyList<string> RealtimeAllowedOrigins { get; init; } = [];
     public required string RealtimeRedisPrefix { get; init; }
     public required string TenancyMode { get; init; }
     /// <summary>Comment line interval on SSE streams (REALTIME_SSE_HEARTBEAT_SECONDS, default 15).</summary>

@@ -21,6 +21,7 @@ public static class AppRealtimeExtensions
             {
                 o.ClientPolicy = RealtimePolicies.Client;
                 o.SseHeartbeat = settings.SseHeartbeat;
+                foreach (var origin in settings.RealtimeAllowedOrigins) o.AllowedOrigins.Add(origin);
             })
             .AddAudienceResolver<WorkspaceAudienceResolver>()
             .AddAudienceRule<WorkspaceAudienceRules>()
@@ -48,6 +49,7 @@ public static class AppRealtimeExtensions
                 o.Url = settings.RealtimeRedisUrl;
                 o.Prefix = settings.RealtimeRedisPrefix;
                 o.ClientName = "app-web";
+                o.RelayKey = settings.RealtimeRelayKey!;
             });
             services.AddSingleton<ISseTokenNonces, RedisSseTokenNonces>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.DependencyTag]);

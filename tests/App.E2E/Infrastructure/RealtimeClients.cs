@@ -102,6 +102,8 @@ public static class RealtimeClients
         }
 
         public HttpResponseMessage Response => response;
+        /// <summary>Completes when the server ends the stream (or it is disposed).</summary>
+        public Task Closed => pump;
         public int Comments { get; private set; }
 
         public IReadOnlyList<SseEvent> Events
