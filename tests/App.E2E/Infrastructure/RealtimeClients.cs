@@ -103,6 +103,8 @@ public static class RealtimeClients
 
         public HttpResponseMessage Response => response;
         public int Comments { get; private set; }
+        /// <summary>The server ended the stream (or it failed).</summary>
+        public bool Ended => pump.IsCompleted;
 
         public IReadOnlyList<SseEvent> Events
         {
