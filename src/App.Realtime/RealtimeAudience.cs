@@ -43,7 +43,7 @@ public sealed class RealtimeAudience
     /// <summary>Adds a connection to the global audience, its user's, and <paramref name="topics"/>.</summary>
     public void Register(IRealtimeConnection connection, string? userId, IEnumerable<string> topics)
     {
-        var member = new Member(userId);
+        var member = new Member(userId, DateTimeOffset.UtcNow);
         if (!members.TryAdd(connection, member)) throw new InvalidOperationException($"{connection.ConnectionId} is already registered.");
         lock (member)
         {
@@ -177,6 +177,24 @@ public sealed class RealtimeAudience
         }
     }
 
+    /// <summary>
+    /// The user's credentials changed (signed out everywhere, password changed, role changed): the connections of
+    /// <paramref name="userId"/> that joined before <paramref name="joinedBefore"/> leave every audience and are revoked,
+    /// as in <see cref="RemoveUser"/>; later ones (opened with the new credentials) stay. Returns how many were revoked.
+    /// </summary>
+    public int RevokeUser(string userId, DateTimeOffset joinedBefore)
+    {
+        var revoked = 0;
+        foreach (var connection in ConnectionsOf(userId))
+        {
+            if (!members.TryGetValue(connection, out var member) || member.JoinedAt >= joinedBefore) continue;
+            Unregister(connection);
+            connection.Revoke();
+            revoked++;
+        }
+        return revoked;
+    }
+
     public IReadOnlyList<IRealtimeConnection> ConnectionsOf(string userId) => Of(RealtimeTopics.User(userId));
 
     /// <summary>The topics a connection hears now; none when it is not registered.</summary>
@@ -216,9 +234,10 @@ public sealed class RealtimeAudience
     }
 
     /// <summary>One registered connection's state; every field is guarded by locking the instance.</summary>
-    private sealed class Member(string? userId)
+    private sealed class Member(string? userId, DateTimeOffset joinedAt)
     {
         public string? UserId { get; } = userId;
+        public DateTimeOffset JoinedAt { get; } = joinedAt;
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Topics an audience change decided for this connection since it registered (granted or not, and

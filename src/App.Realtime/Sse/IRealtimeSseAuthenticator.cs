@@ -6,7 +6,8 @@ namespace App.Realtime.Sse;
 /// Decides who an SSE request streams for. <c>EventSource</c> cannot send headers, so apps usually hand out a
 /// short-lived, single-use token and read it from the query string here. Return the user id, or an error
 /// (answered as 401 problem details, nothing streamed), or <see cref="SseAuthentication.Unavailable"/> when the
-/// check itself cannot be made (503 with Retry-After: fail closed).
+/// check itself cannot be made (503 with Retry-After: fail closed). A stream ends by itself at
+/// <see cref="SseAuthentication.ExpiresAt"/> (when the credential behind it expires).
 /// </summary>
 public interface IRealtimeSseAuthenticator
 {
@@ -15,7 +16,10 @@ public interface IRealtimeSseAuthenticator
 
 public readonly record struct SseAuthentication(string? UserId, string? Error)
 {
-    public static SseAuthentication For(string userId) => new(userId, null);
+    /// <summary>When the stream must end (the session or access token it was opened with expires); null: never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public static SseAuthentication For(string userId, DateTimeOffset? expiresAt = null) => new(userId, null) { ExpiresAt = expiresAt };
     public static SseAuthentication Refused(string error) => new(null, error);
 
     /// <summary>The request could not be checked now (e.g. the store that makes tokens single-use is down): answered

@@ -83,8 +83,16 @@ public static class SseEndpoint
             var interval = options.Value.SseHeartbeat;
             while (!ct.IsCancellationRequested)
             {
-                var ended = await Task.WhenAny(connection.Ended, Task.Delay(interval, ct));
-                if (ended == connection.Ended) break; // revoked, e.g. the user was disabled
+                // The credential's expiry ends the stream (checked at least every heartbeat and exactly at expiry).
+                var untilExpiry = authentication.ExpiresAt is { } expiresAt ? expiresAt - DateTimeOffset.UtcNow : interval;
+                if (untilExpiry <= TimeSpan.Zero)
+                {
+                    logger.LogInformation("SSE stream {Connection} ended: its credential expired", connection.ConnectionId);
+                    break;
+                }
+                var ended = await Task.WhenAny(connection.Ended, Task.Delay(untilExpiry < interval ? untilExpiry : interval, ct));
+                if (ended == connection.Ended) break; // revoked: disabled, signed out everywhere, password or role changed
+                if (authentication.ExpiresAt <= DateTimeOffset.UtcNow) continue;
                 await connection.WriteLockedAsync(async body =>
                 {
                     await body.WriteAsync(Heartbeat, ct);

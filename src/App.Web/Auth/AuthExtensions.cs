@@ -101,8 +101,7 @@ public static class AuthExtensions
             if (user is not null)
             {
                 await users.UpdateSecurityStampAsync(user);
-                await events.PublishAsync(App.Domain.Events.RealtimeMessage.Create(SessionEndedEvent,
-                    App.Domain.Events.EventScope.User(user.Id), new { reason = "signed-out" }, user.Id));
+                await SessionsEnded.PublishAsync(events, user.Id, "signed-out");
             }
             return TypedResults.LocalRedirect(CurrentUser.SafeReturnUrl(returnUrl));
         });

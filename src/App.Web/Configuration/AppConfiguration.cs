@@ -115,6 +115,7 @@ public static class AppConfiguration
             TenancyMode = tenancy,
             SseHeartbeat = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_HEARTBEAT_SECONDS", 15, 1, 300)),
             SseTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_TOKEN_SECONDS", 60, 1, 3600)),
+            AccessTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_ACCESS_TOKEN_SECONDS", 3600, 5, 86_400)),
             BenchEndpoints = Bool(config, "REALTIME_BENCH_ENDPOINTS") ?? false,
             JobStepDelay = TimeSpan.FromMilliseconds(Int(config, "JOBS_STEP_DELAY_MS", 0, 0, 60_000)),
             OperatorEmails = emails,

@@ -23,6 +23,9 @@ public sealed record AppSettings
     public TimeSpan SseHeartbeat { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>Lifetime of single-use SSE tokens (REALTIME_SSE_TOKEN_SECONDS, default 60).</summary>
     public TimeSpan SseTokenLifetime { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Lifetime of realtime access (bearer) tokens (REALTIME_ACCESS_TOKEN_SECONDS, default 3600); a hub or SSE
+    /// connection opened with one ends when it expires.</summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(1);
     /// <summary>REALTIME_BENCH_ENDPOINTS=true maps /api/bench/* (loopback only) for bench/; never in production.</summary>
     public bool BenchEndpoints { get; init; }
     /// <summary>Pause after each job progress report (JOBS_STEP_DELAY_MS, default 0): for demos and tests.</summary>

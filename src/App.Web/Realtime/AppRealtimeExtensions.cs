@@ -25,6 +25,7 @@ public static class AppRealtimeExtensions
             })
             .AddAudienceResolver<WorkspaceAudienceResolver>()
             .AddAudienceRule<WorkspaceAudienceRules>()
+            .AddAudienceRule<SessionRevocationRules>()
             .AddHub()
             .AddServerSentEvents<SseTokenAuthenticator>();
         services.AddHostedService<DomainEventForwarder>();

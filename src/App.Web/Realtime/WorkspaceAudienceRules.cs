@@ -1,14 +1,13 @@
 using System.Text.Json;
 using App.Domain.Events;
-using App.Domain.Users;
 using App.Domain.Workspaces;
 using App.Realtime;
 
 namespace App.Web.Realtime;
 
 /// <summary>Keeps the realtime audience current from the events that change who may see what. A membership
-/// gained applies before the event is routed (the new member sees it); a membership lost and a disabled user
-/// after it (the departing user is told, then removed; a disabled user's hub and SSE connections end).</summary>
+/// gained applies before the event is routed (the new member sees it); a membership lost after it (the departing
+/// user is told, then removed). Users whose access ended (disabled, signed out) are <see cref="SessionRevocationRules"/>.</summary>
 public sealed class WorkspaceAudienceRules(ILogger<WorkspaceAudienceRules> logger) : IRealtimeAudienceRule
 {
     public void BeforeRouting(RealtimeEvent realtimeEvent, RealtimeAudience audience)
@@ -25,9 +24,6 @@ public sealed class WorkspaceAudienceRules(ILogger<WorkspaceAudienceRules> logge
             case WorkspaceMembers.ChangedEvent:
                 if (Read<MembershipChange>(realtimeEvent) is { IsMember: false } membership)
                     audience.RemoveTopic(membership.UserId, EventScope.Workspace(membership.WorkspaceId).Key);
-                break;
-            case UserAdministration.ChangedEvent:
-                if (Read<UserChange>(realtimeEvent) is { IsDisabled: true } user) audience.RemoveUser(user.UserId);
                 break;
         }
     }

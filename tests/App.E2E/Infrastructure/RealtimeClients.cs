@@ -105,6 +105,8 @@ public static class RealtimeClients
         /// <summary>Completes when the server ends the stream (or it is disposed).</summary>
         public Task Closed => pump;
         public int Comments { get; private set; }
+        /// <summary>The server ended the stream (or it failed).</summary>
+        public bool Ended => pump.IsCompleted;
 
         public IReadOnlyList<SseEvent> Events
         {

@@ -38,6 +38,7 @@ public abstract class AccountPageTest(DatabaseFixture fixture) : MudComponentTes
         Context.Services.AddSingleton<SignInManager<AppUser>>(signIn);
         Context.Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PersonalSignUp>());
         Context.Services.AddSingleton(Domain.GetRequiredService<WorkspaceDirectory>());
+        Context.Services.AddSingleton(Domain.GetRequiredService<App.Domain.Events.IDomainEvents>());
         Context.AddAuthorization();
         Context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
     }

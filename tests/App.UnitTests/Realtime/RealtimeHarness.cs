@@ -32,7 +32,7 @@ public sealed class RealtimeHarness : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<IDomainEvents, DomainEventBus>();
-        collection.AddRealtime().AddAudienceRule<WorkspaceAudienceRules>();
+        collection.AddRealtime().AddAudienceRule<WorkspaceAudienceRules>().AddAudienceRule<SessionRevocationRules>();
         collection.AddHostedService<DomainEventForwarder>();
         configure?.Invoke(collection);
         services = collection.BuildServiceProvider();

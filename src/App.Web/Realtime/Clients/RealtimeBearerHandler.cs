@@ -26,7 +26,8 @@ public sealed class RealtimeBearerHandler(
         if (user is null || user.IsDisabled || RealtimeTokens.StampHash(user.SecurityStamp) != access.StampHash)
             return AuthenticateResult.Fail("Token revoked.");
         var principal = await signIn.CreateUserPrincipalAsync(user);
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        // The hub closes a connection at ExpiresUtc (CloseOnAuthenticationExpiration): the token's expiry holds on open connections.
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = access.ExpiresAt }, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -12,21 +12,26 @@ namespace App.Web.Realtime.Clients;
 /// </summary>
 public sealed class RealtimeTokens(IDataProtectionProvider protection, TimeProvider clock, App.Web.Configuration.AppSettings settings)
 {
-    public static readonly TimeSpan AccessLifetime = TimeSpan.FromHours(1);
     private const int MaxTokenLength = 2048;
 
     private readonly ITimeLimitedDataProtector protector =
         protection.CreateProtector("App.Realtime.Tokens.v1").ToTimeLimitedDataProtector();
 
     public (string Token, DateTimeOffset ExpiresAt) IssueAccess(string userId, string securityStamp) =>
-        Issue(new Claims("access", userId, StampHash(securityStamp), null), AccessLifetime);
+        Issue(new Claims("access", userId, StampHash(securityStamp), null), settings.AccessTokenLifetime);
 
-    public (string Token, DateTimeOffset ExpiresAt) IssueSse(string userId) =>
-        Issue(new Claims("sse", userId, null, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))), settings.SseTokenLifetime);
+    /// <summary>An SSE token; the stream it opens ends at <paramref name="sessionExpiresAt"/> (when the cookie or
+    /// access token that asked for it expires), if given.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) IssueSse(string userId, DateTimeOffset? sessionExpiresAt = null) =>
+        Issue(new Claims("sse", userId, null, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))) { SessionExpiresAt = sessionExpiresAt },
+            settings.SseTokenLifetime);
 
-    /// <summary>The user and stamp hash of a valid, unexpired access token; null otherwise.</summary>
-    public (string UserId, string StampHash)? ReadAccess(string? token) =>
-        Read(token, "access") is { StampHash: { } stamp } claims ? (claims.UserId, stamp) : null;
+    /// <summary>The user, stamp hash and expiry of a valid, unexpired access token; null otherwise.</summary>
+    public (string UserId, string StampHash, DateTimeOffset ExpiresAt)? ReadAccess(string? token) =>
+        Read(token, "access", out var expiresAt) is { StampHash: { } stamp } claims ? (claims.UserId, stamp, expiresAt) : null;
+
+    /// <summary>When the stream opened with a valid SSE token must end; null when it carries none.</summary>
+    public DateTimeOffset? SseSessionExpiry(string? token) => Read(token, "sse")?.SessionExpiresAt;
 
     /// <summary>The user and nonce of a valid, unexpired SSE token; null otherwise. Single use is enforced by
     /// <see cref="ISseTokenNonces"/>.</summary>
@@ -66,5 +71,8 @@ public sealed class RealtimeTokens(IDataProtectionProvider protection, TimeProvi
         }
     }
 
-    private sealed record Claims(string Kind, string UserId, string? StampHash, string? Nonce);
+    private sealed record Claims(string Kind, string UserId, string? StampHash, string? Nonce)
+    {
+        public DateTimeOffset? SessionExpiresAt { get; init; }
+    }
 }

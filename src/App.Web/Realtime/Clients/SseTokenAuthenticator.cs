@@ -15,13 +15,14 @@ public sealed class SseTokenAuthenticator(RealtimeTokens tokens, ISseTokenNonces
 
     public async Task<SseAuthentication> AuthenticateAsync(HttpContext http)
     {
-        var sse = tokens.ReadSse(http.Request.Query["token"].ToString());
+        var token = http.Request.Query["token"].ToString();
+        var sse = tokens.ReadSse(token);
         var use = sse is null ? SseTokenUse.Reused : await nonces.TryConsumeAsync(sse.Value.Nonce, sse.Value.ExpiresAt);
         if (use == SseTokenUse.Unavailable)
             return SseAuthentication.Unavailable("SSE tokens cannot be checked right now (Redis is unreachable); try again shortly.", RetryAfter);
         if (use != SseTokenUse.First)
             return SseAuthentication.Refused("A valid, unused SSE token is required: POST /api/realtime/sse-token.");
         var user = await users.FindByIdAsync(sse.Value.UserId);
-        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id);
+        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id, tokens.SseSessionExpiry(token));
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using App.Domain.Users;
 using App.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 
 namespace App.Web.Realtime.Clients;
@@ -38,13 +39,22 @@ public static class TokenEndpoints
         }).DisableAntiforgery();
 
         // A single-use, 60-second token for one EventSource connection.
-        app.MapPost("/api/realtime/sse-token", (HttpContext http, RealtimeTokens tokens) =>
+        app.MapPost("/api/realtime/sse-token", async (HttpContext http, RealtimeTokens tokens) =>
         {
             var userId = http.User.Id();
             if (userId is null) return Results.Unauthorized();
-            var (token, expiresAt) = tokens.IssueSse(userId);
+            var (token, expiresAt) = tokens.IssueSse(userId, await SessionExpiryAsync(http));
             return Results.Ok(new TokenResponse(token, expiresAt));
         }).RequireAuthorization(RealtimePolicies.Client).DisableAntiforgery();
+    }
+
+    /// <summary>When the caller's access token (or else cookie) expires, so a stream it opens ends then too.</summary>
+    private static async Task<DateTimeOffset?> SessionExpiryAsync(HttpContext http)
+    {
+        var bearer = await http.AuthenticateAsync(RealtimeBearerHandler.SchemeName);
+        if (bearer.Succeeded) return bearer.Properties?.ExpiresUtc;
+        var cookie = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        return cookie.Succeeded ? cookie.Properties?.ExpiresUtc : null;
     }
 }
 
