@@ -24,6 +24,7 @@ internal sealed class RealtimePresence(
     private readonly CancellationTokenSource stopping = new();
     private readonly string instance = Guid.NewGuid().ToString("N")[..12];
     private Task? loop;
+    private int failing;
 
     private PresenceOptions Options => options.Value;
 
@@ -93,11 +94,18 @@ internal sealed class RealtimePresence(
         try
         {
             var rows = own.Values.Select(t => (t.Topic, RowOf(t))).ToArray();
-            foreach (var topic in await store.RenewAsync(rows)) Publish(await store.ListAsync(topic, time.GetUtcNow()));
+            var rewritten = await store.RenewAsync(rows);
+            // After an outage, every topic this instance is on is told again: joins and leaves made meanwhile were
+            // never published (and a write queued during the outage may have landed since, unannounced).
+            var recovered = Volatile.Read(ref failing) == 1;
+            var tell = recovered ? rows.Select(r => r.Topic).Concat(rewritten).Distinct(StringComparer.Ordinal) : rewritten;
+            foreach (var topic in tell) Publish(await store.ListAsync(topic, time.GetUtcNow()));
             foreach (var state in await store.SweepAsync(time.GetUtcNow())) Publish(state);
+            if (recovered && Interlocked.Exchange(ref failing, 0) == 1) logger.LogInformation("Presence store reachable again");
         }
-        catch (Exception ex) when (IsStoreFault(ex))
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
+            // Whatever it was, the next heartbeat tries again: a loop that died would leave this instance's users to expire.
             Failed(ex, "renewing", "*");
         }
     }
@@ -110,12 +118,15 @@ internal sealed class RealtimePresence(
         Payload = JsonSerializer.SerializeToElement(state, RealtimeJson.Options),
     });
 
-    private static bool IsStoreFault(Exception ex) => ex is not (ArgumentException or OperationCanceledException);
+    // Anything but bad input: no store fault, whatever its type, may end the heartbeat or reach a component.
+    private static bool IsStoreFault(Exception ex) => ex is not ArgumentException;
 
+    /// <summary>Counted every time, logged as a warning once per outage (every heartbeat would fail while it lasts).</summary>
     private void Failed(Exception ex, string what, string topic)
     {
         metrics.OnRelayFailure();
-        logger.LogWarning(ex, "Presence store failed while {What} on {Topic}", what, topic);
+        if (Interlocked.Exchange(ref failing, 1) == 0) logger.LogWarning(ex, "Presence store failed while {What} on {Topic}", what, topic);
+        else logger.LogDebug(ex, "Presence store failed while {What} on {Topic}", what, topic);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
