@@ -102,19 +102,20 @@ public sealed class PresenceTests
     public async Task A_dead_instance_s_users_expire_and_the_survivors_are_told()
     {
         var prefix = PresenceInstance.NewPrefix();
+        // A 5 s timeout: long enough for both joins to be seen on a loaded machine, short enough for a test.
         await using var survivor = await PresenceInstance.StartAsync(PresenceInstance.Redis, prefix,
-            heartbeat: TimeSpan.FromMilliseconds(200), timeout: TimeSpan.FromSeconds(1));
+            heartbeat: TimeSpan.FromMilliseconds(500), timeout: TimeSpan.FromSeconds(5));
         // Never started: it writes its entry and then never renews it, as a crashed instance.
         await using var dead = await PresenceInstance.StartAsync(PresenceInstance.Redis, prefix,
-            heartbeat: TimeSpan.FromMilliseconds(200), timeout: TimeSpan.FromSeconds(1), start: false);
+            heartbeat: TimeSpan.FromMilliseconds(500), timeout: TimeSpan.FromSeconds(5), start: false);
         var watcher = survivor.Listen("watcher", Topic);
         await dead.Presence.TrackAsync(Topic, "ann", new PresenceMeta("Ann"), "c-ann");
         await using var bob = await survivor.Presence.TrackAsync(Topic, "bob", new PresenceMeta("Bob"), "c-bob");
         Assert.Equal(["Ann", "Bob"], watcher.LastPresence(Topic)!.Entries.Select(e => e.Name));
 
-        // Bob's instance keeps renewing his entry; Ann's expires after 1 s and the sweep tells the watcher.
+        // Bob's instance keeps renewing his entry; Ann's expires after 5 s and the sweep tells the watcher.
         await Eventually.TrueAsync(() => watcher.LastPresence(Topic) is { } s && s.Entries.Select(e => e.Name).SequenceEqual(["Bob"]),
-            TimeSpan.FromSeconds(5));
+            TimeSpan.FromSeconds(20));
         Assert.Equal(["Bob"], (await survivor.Presence.ListAsync(Topic)).Entries.Select(e => e.Name));
     }
 
