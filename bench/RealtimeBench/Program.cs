@@ -1,5 +1,5 @@
 // In-process realtime benchmarks. Prints markdown tables; --out FILE also appends them to FILE.
-//   dotnet run -c Release --project bench/RealtimeBench -- [fanout|scoped|all] [--quick] [--out FILE] [--row N:W]
+//   dotnet run -c Release --project bench/RealtimeBench -- [fanout|scoped|all|presence] [--quick] [--out FILE] [--row N:W] [--redis host:port]
 // --row 1000:100 runs only that fan-out row (to re-check one figure on a noisy machine).
 using System.Runtime;
 using System.Runtime.InteropServices;
@@ -110,6 +110,28 @@ if (what is "scoped" or "all")
     Line($"- Connections fixed at 1,000: audience {byAudience[0].Audience:N0} -> {byAudience[^1].Audience:N0} changed it " +
          $"{byAudience[^1].NanosPerEvent / byAudience[0].NanosPerEvent:F1}x: a fixed cost per event plus about {perDelivery:F1} ns per audience member " +
          "(routing only; a real subscription queue adds its enqueue and wake-up per member, the 'subscription queues' rows).");
+    Line();
+}
+
+if (what is "presence")
+{
+    // Not in "all": with Redis it needs a server (--redis host:port) and waits out a dead instance's expiry (~20 s).
+    var redisUrl = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault();
+    var samples = quick ? 50 : 200;
+    Line("### Presence: join/leave latency and a dead instance's expiry");
+    Line();
+    Line("From `TrackAsync` / `DisposeAsync` on instance A to the `presence.changed` event showing it at a connection on instance B " +
+         "(with Redis: store transaction, relay, routing; in memory: one instance). Expiry: an instance that tracked and then never " +
+         "renewed (crashed), default heartbeat 5 s and timeout 15 s, seen from a live instance.");
+    Line();
+    Line("| store | samples | join p50 / p99 / max ms | leave p50 / p99 / max ms | dead-instance expiry s |");
+    Line("|---|---|---|---|---|");
+    foreach (var url in redisUrl is null ? new string?[] { null } : [null, redisUrl])
+    {
+        var r = await PresenceBenchmark.RunAsync(url, samples, expiryRuns: 5);
+        Line($"| {r.Store} | {r.Samples} | {r.JoinP50:F2} / {r.JoinP99:F2} / {r.JoinMax:F2} | {r.LeaveP50:F2} / {r.LeaveP99:F2} / {r.LeaveMax:F2} | " +
+             (r.ExpirySeconds.Length == 0 ? "n/a (one process)" : string.Join(", ", r.ExpirySeconds.Select(s => s.ToString("F1")))) + " |");
+    }
     Line();
 }
 

@@ -1,4 +1,5 @@
 using App.Realtime.Hub;
+using App.Realtime.Presence;
 using App.Realtime.Redis;
 using App.Realtime.Sse;
 using Microsoft.AspNetCore.SignalR;
@@ -77,6 +78,15 @@ public sealed class RealtimeBuilder(IServiceCollection services)
         Services.AddHostedService(sp => sp.GetRequiredService<RedisRealtimeRelay>());
         Services.TryAddSingleton<AudienceResync>();
         Services.AddHostedService(sp => sp.GetRequiredService<AudienceResync>());
+        // Presence spans instances: every instance heartbeats its own entries in Redis.
+        Services.Replace(ServiceDescriptor.Singleton<IPresenceStore, RedisPresenceStore>());
+        return this;
+    }
+
+    /// <summary>Presence timings: heartbeat (default 5 s) and the expiry of a dead instance's entries (default 15 s).</summary>
+    public RealtimeBuilder ConfigurePresence(Action<PresenceOptions> configure)
+    {
+        Services.AddOptions<PresenceOptions>().Configure(configure);
         return this;
     }
 }

@@ -1,6 +1,7 @@
 using App.Realtime;
 using App.Realtime.Circuits;
 using App.Realtime.Hub;
+using App.Realtime.Presence;
 using App.Realtime.Redis;
 using App.Realtime.Sse;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +46,15 @@ public static class RealtimeServiceCollectionExtensions
         services.TryAddScoped<IRealtimeCircuit>(sp => sp.GetRequiredService<CircuitRealtime>());
         services.AddScoped<CircuitHandler, RealtimeCircuitHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Hosting.IStartupFilter, RealtimeOriginCheck>());
+        // Presence: in this process unless AddRedis replaces the store.
+        services.AddOptions<PresenceOptions>().PostConfigure(o => o.Validate());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.TryAddSingleton<RealtimePresence>();
+        services.TryAddSingleton<IPresence>(sp => sp.GetRequiredService<RealtimePresence>());
+        services.AddHostedService(sp => sp.GetRequiredService<RealtimePresence>());
+        services.TryAddScoped<CircuitPresence>();
+        services.AddScoped<CircuitHandler, PresenceCircuitHandler>();
         return new RealtimeBuilder(services);
     }
 

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace App.Realtime.Presence;
+
+/// <summary>
+/// <see cref="IPresence"/> over a store (this process, or Redis): tracks this instance's entries, renews them every
+/// heartbeat, sweeps expired ones (a dead instance's) and publishes each change as <see cref="PresenceEvents.Changed"/>
+/// on its topic. Store faults are logged and counted, never thrown at a component: the next heartbeat writes the
+/// entry again once the store is back (and publishes it).
+/// </summary>
+internal sealed class RealtimePresence(
+    IPresenceStore store,
+    IRealtimePublisher publisher,
+    RealtimeMetrics metrics,
+    IOptions<PresenceOptions> options,
+    TimeProvider time,
+    ILogger<RealtimePresence> logger) : IPresence, IHostedService
+{
+    private readonly ConcurrentDictionary<string, Tracking> own = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly string instance = Guid.NewGuid().ToString("N")[..12];
+    private Task? loop;
+    private int failing;
+
+    private PresenceOptions Options => options.Value;
+
+    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId,
+        CancellationToken cancellationToken = default)
+    {
+        if (!RealtimeTopics.IsValid(topic)) throw new ArgumentException($"'{topic}' is not a topic.", nameof(topic));
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionId);
+        if (connectionId.Length > 100) throw new ArgumentException("A connection id has at most 100 characters.", nameof(connectionId));
+        ArgumentNullException.ThrowIfNull(meta);
+        meta.Validate();
+        var tracking = new Tracking(this, topic, key, $"{connectionId}:{Guid.NewGuid():N}", meta);
+        own[tracking.Ref] = tracking;
+        await WriteAsync(tracking);
+        return tracking;
+    }
+
+    public async Task<PresenceState> ListAsync(string topic, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await store.ListAsync(topic, time.GetUtcNow());
+        }
+        catch (Exception ex) when (IsStoreFault(ex))
+        {
+            Failed(ex, "listing", topic);
+            return PresenceState.Empty(topic);
+        }
+    }
+
+    private PresenceRow RowOf(Tracking tracking) =>
+        new(tracking.Ref, tracking.Key, tracking.Meta, instance, time.GetUtcNow() + Options.Timeout);
+
+    private async Task WriteAsync(Tracking tracking)
+    {
+        try
+        {
+            Publish(await store.PutAsync(tracking.Topic, RowOf(tracking), time.GetUtcNow()));
+            // Left while this write was on its way: take the row back out rather than leave it to expire.
+            if (!own.ContainsKey(tracking.Ref) && await store.RemoveAsync(tracking.Topic, tracking.Ref, time.GetUtcNow()) is { } state)
+                Publish(state);
+        }
+        catch (Exception ex) when (IsStoreFault(ex))
+        {
+            Failed(ex, "tracking", tracking.Topic);
+        }
+    }
+
+    private async Task LeaveAsync(Tracking tracking)
+    {
+        if (!own.TryRemove(tracking.Ref, out _)) return;
+        try
+        {
+            if (await store.RemoveAsync(tracking.Topic, tracking.Ref, time.GetUtcNow()) is { } state) Publish(state);
+        }
+        catch (Exception ex) when (IsStoreFault(ex))
+        {
+            // Left in the store: it expires with no heartbeat to renew it.
+            Failed(ex, "leaving", tracking.Topic);
+        }
+    }
+
+    /// <summary>One heartbeat: renew this instance's entries, then remove everyone's expired ones.</summary>
+    internal async Task BeatAsync()
+    {
+        try
+        {
+            var rows = own.Values.Select(t => (t.Topic, RowOf(t))).ToArray();
+            var rewritten = await store.RenewAsync(rows);
+            // After an outage, every topic this instance is on is told again: joins and leaves made meanwhile were
+            // never published (and a write queued during the outage may have landed since, unannounced).
+            var recovered = Volatile.Read(ref failing) == 1;
+            var tell = recovered ? rows.Select(r => r.Topic).Concat(rewritten).Distinct(StringComparer.Ordinal) : rewritten;
+            foreach (var topic in tell) Publish(await store.ListAsync(topic, time.GetUtcNow()));
+            foreach (var state in await store.SweepAsync(time.GetUtcNow())) Publish(state);
+            if (recovered && Interlocked.Exchange(ref failing, 0) == 1) logger.LogInformation("Presence store reachable again");
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            // Whatever it was, the next heartbeat tries again: a loop that died would leave this instance's users to expire.
+            Failed(ex, "renewing", "*");
+        }
+    }
+
+    private void Publish(PresenceState state) => publisher.Publish(new RealtimeEvent
+    {
+        Name = PresenceEvents.Changed,
+        Topic = state.Topic,
+        OccurredAt = time.GetUtcNow(),
+        Payload = JsonSerializer.SerializeToElement(state, RealtimeJson.Options),
+    });
+
+    // Anything but bad input: no store fault, whatever its type, may end the heartbeat or reach a component.
+    private static bool IsStoreFault(Exception ex) => ex is not ArgumentException;
+
+    /// <summary>Counted every time, logged as a warning once per outage (every heartbeat would fail while it lasts).</summary>
+    private void Failed(Exception ex, string what, string topic)
+    {
+        metrics.OnRelayFailure();
+        if (Interlocked.Exchange(ref failing, 1) == 0) logger.LogWarning(ex, "Presence store failed while {What} on {Topic}", what, topic);
+        else logger.LogDebug(ex, "Presence store failed while {What} on {Topic}", what, topic);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync()
+    {
+        using var timer = new PeriodicTimer(Options.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token)) await BeatAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        stopping.Cancel();
+        if (loop is not null) await loop;
+        // A clean stop leaves at once instead of waiting for expiry.
+        foreach (var tracking in own.Values.ToArray()) await LeaveAsync(tracking);
+    }
+
+    private sealed class Tracking(RealtimePresence owner, string topic, string key, string reference, PresenceMeta meta)
+        : IPresenceTracking
+    {
+        private int disposed;
+
+        public string Topic { get; } = topic;
+        public string Key { get; } = key;
+        public string Ref { get; } = reference;
+        public PresenceMeta Meta { get; private set; } = meta;
+
+        public async Task UpdateAsync(PresenceMeta meta)
+        {
+            ArgumentNullException.ThrowIfNull(meta);
+            meta.Validate();
+            if (Volatile.Read(ref disposed) == 1 || meta == Meta) return;
+            Meta = meta;
+            await owner.WriteAsync(this);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0) await owner.LeaveAsync(this);
+        }
+    }
+}
