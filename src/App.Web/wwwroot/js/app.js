@@ -7,11 +7,6 @@ window.appShell = {
     },
 };
 
-// The phone drawer's "Sign out" is a plain link to the sign-out page: a click on it is the user's own request too.
-document.addEventListener("click", (e) => {
-    if (e.target.closest?.('[data-outlet="shell-layout:account-menu"] a[href$="/Account/SignOut"]')) sessionStorage.setItem("app.signOut", "1");
-}, true);
-
 (() => {
     function submitRequestedSignOut() {
         const form = document.getElementById("sign-out-confirm");
