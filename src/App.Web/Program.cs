@@ -52,6 +52,7 @@ try
     app.MapAppHealth();
     app.MapObservability();
     app.MapAccounts();
+    app.MapShell();
     app.MapAppRealtime();
     app.MapJobs();
     app.MapBenchEndpoints();

@@ -51,7 +51,8 @@ public sealed class RealtimeTests(BrowserFixture browser)
 
         // Bob deletes; it disappears for Alice.
         await bobRow.Locator(".project-delete").ClickAsync();
-        await bobPage.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+        await bobPage.GetByRole(AriaRole.Button, new() { Name = "Delete project", Exact = true }).ClickAsync();
+        await Assertions.Expect(bobPage.Locator(".mud-snackbar", new() { HasText = "Deleted Apollo 11" })).ToBeVisibleAsync();
         await Assertions.Expect(alicePage.Locator(".project-name", new() { HasText = "Apollo 11" })).ToHaveCountAsync(0, new() { Timeout = 1000 });
 
         // The events happened (the operator's tail shows them, scoped to Alice's workspace) ...

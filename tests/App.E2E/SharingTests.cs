@@ -84,7 +84,11 @@ public sealed class SharingTests(BrowserFixture browser)
 
         // Olive removes Carol after confirming; Carol's open page says at once that she lost the workspace.
         await olivePage.GetByRole(AriaRole.Button, new() { Name = "Remove Carol Invitee" }).ClickAsync();
-        await olivePage.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+        // The confirm button is destructive-styled and names the action; afterwards a snackbar says it happened.
+        var confirm = olivePage.GetByRole(AriaRole.Button, new() { Name = "Remove member", Exact = true });
+        await Assertions.Expect(confirm).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled-error"));
+        await confirm.ClickAsync();
+        await Assertions.Expect(olivePage.Locator(".mud-snackbar", new() { HasText = "Removed Carol Invitee" })).ToBeVisibleAsync();
         await Assertions.Expect(olivePage.Locator(".member-name")).ToHaveTextAsync(["Olive Owner (you)"]);
         await Assertions.Expect(carolPage.Locator("#workspace-lost")).ToHaveTextAsync("You are no longer a member of Olive Owner.");
         await carolPage.Locator("#workspace-switcher button").First.ClickAsync();

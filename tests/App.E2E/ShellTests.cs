@@ -152,6 +152,54 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal("rgb(50, 51, 61)", await BackgroundAsync(elsewhere));
     }
 
+    [Fact]
+    public async Task Dark_chosen_on_a_static_account_page_follows_the_user_to_another_browser()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var user = await UserFlows.RegisterAsync(page, "Stella Static");
+        await page.GotoAsync("/Account/Manage");
+        await Assertions.Expect(page.Locator("#realtime-indicator")).ToHaveAttributeAsync("data-state", "static");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "system");
+
+        // The static button cycles system -> light -> dark; each click saves the choice for the user.
+        var button = page.Locator("#theme-cycle");
+        await button.ClickAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "light");
+        var saved = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(),
+            r => r.Url.EndsWith("/Account/Theme") && r.Request.Method == "POST" && r.Request.PostData!.Contains("dark"));
+        Assert.Equal(204, saved.Status);
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.Equal("rgb(50, 51, 61)", await BackgroundAsync(page));
+
+        // Another browser (no theme cookie there) signs in as the same user: dark.
+        var elsewhere = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.SignInAsync(elsewhere, user);
+        await Assertions.Expect(elsewhere.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        Assert.Equal("rgb(50, 51, 61)", await BackgroundAsync(elsewhere));
+
+        // The endpoint takes only a signed-in user's form post with its antiforgery token.
+        var forged = await elsewhere.APIRequest.PostAsync("/Account/Theme", new() { Form = elsewhere.APIRequest.CreateFormData().Set("theme", "light") });
+        Assert.Equal(400, forged.Status);
+        await Assertions.Expect(elsewhere.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+    }
+
+    [Fact]
+    public async Task The_new_project_dialog_opens_with_the_cursor_in_Name_and_no_error_yet()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await UserFlows.RegisterAsync(page, "Fiona Focus");
+
+        await page.Locator("#project-new").ClickAsync();
+        await Assertions.Expect(page.Locator("#project-name")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator(".mud-dialog")).Not.ToContainTextAsync("Name is required.");
+
+        // Typing straight away lands in Name; Save creates it.
+        await page.Keyboard.TypeAsync("Typed at once");
+        await page.Locator("#project-save").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".project-name", new() { HasText = "Typed at once" })).ToBeVisibleAsync();
+    }
+
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 }

@@ -13,9 +13,30 @@ public static class ShellExtensions
         services.AddComponentToken<ShellBrand>("shell.web.brand");
         services.AddComponentToken<ThemeToggle>("shell.web.theme-toggle");
         services.AddSingleton<DarkThemeStylesheet>();
+        services.AddScoped<SavedThemes>();
         services.AddSingleton<ComponentTokenRegistry>();
         services.AddSingleton<PlacementRegistry>();
         return services;
+    }
+
+    /// <summary>Where static pages' theme button saves a signed-in user's choice.</summary>
+    public const string ThemeEndpoint = "/Account/Theme";
+
+    /// <summary>POST /Account/Theme, form field <c>theme</c> (antiforgery-checked: the form field is bound): saves the
+    /// signed-in user's choice and this browser's cookie. The interactive toggle saves through <see cref="SavedThemes"/>
+    /// directly; static pages have no circuit, so their button posts here.</summary>
+    public static IEndpointRouteBuilder MapShell(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(ThemeEndpoint, async ([Microsoft.AspNetCore.Mvc.FromForm(Name = "theme")] string? theme, HttpContext context, SavedThemes themes) =>
+        {
+            if (ThemePreference.Parse(theme) is not { } choice)
+                return Results.Problem($"theme must be one of {string.Join(", ", ThemePreference.All)}.", statusCode: StatusCodes.Status400BadRequest);
+            await themes.SaveAsync(context.User, choice);
+            context.Response.Cookies.Append(ThemePreference.CookieName, choice,
+                new CookieOptions { Path = "/", MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax });
+            return Results.NoContent();
+        }).RequireAuthorization();
+        return app;
     }
 
     public static IServiceCollection AddPlacements(this IServiceCollection services, string origin, params PlacementEntry[] entries) =>

@@ -54,7 +54,7 @@ public abstract class AccountPageTest(DatabaseFixture fixture) : MudComponentTes
 
     /// <summary>The validation messages shown next to the field whose input has this id.</summary>
     protected static IReadOnlyList<string> MessagesFor(IRenderedComponent<IComponent> cut, string inputId) =>
-        cut.Find($"#{inputId}").ParentElement!.QuerySelectorAll(".validation-message").Select(m => m.TextContent).ToList();
+        cut.Find($"#{inputId}").Closest(".mud-input-control")!.QuerySelectorAll(".validation-message").Select(m => m.TextContent).ToList();
 
     protected static void Type(IRenderedComponent<IComponent> cut, string inputId, string value) => cut.Find($"#{inputId}").Change(value);
 

@@ -34,6 +34,16 @@ public sealed class ProjectDialogTests : MudComponentTest
     };
 
     [Fact]
+    public async Task Opening_puts_focus_in_Name_and_shows_no_error_before_anything_is_typed()
+    {
+        var (provider, _) = await OpenAsync(Recording(_ => throw new InvalidOperationException()));
+
+        // app.js moves the dialog's first focus into the marked field (a real browser checks it: ShellTests).
+        Assert.NotNull(provider.Find("input#project-name").Closest("[data-initial-focus]"));
+        Assert.DoesNotContain("Name is required.", provider.Markup);
+    }
+
+    [Fact]
     public async Task An_empty_name_is_refused_before_anything_is_saved()
     {
         var (provider, _) = await OpenAsync(Recording(_ => throw new InvalidOperationException()));

@@ -36,4 +36,25 @@ public sealed class ThemeToggleTests : MudComponentTest
         Assert.True(button.HasAttribute("data-theme-cycle"));
         Assert.Equal(["system", "light", "dark"], cut.FindAll(".shell-theme-icon").Select(i => i.GetAttribute("data-for")));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void On_a_static_page_a_signed_in_user_gets_the_form_that_saves_the_choice_for_them(bool signedIn)
+    {
+        var auth = Context.AddAuthorization();
+        if (signedIn) auth.SetAuthorized("ada@example.test");
+        Context.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var cut = Context.Render<ThemeToggle>();
+
+        var forms = cut.FindAll("form#theme-save");
+        if (!signedIn)
+        {
+            Assert.Empty(forms);
+            return;
+        }
+        var form = Assert.Single(forms);
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal(ShellExtensions.ThemeEndpoint, form.GetAttribute("action"));
+    }
 }

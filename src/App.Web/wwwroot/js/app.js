@@ -70,9 +70,30 @@ window.appTheme = {
     },
 };
 
-// Static pages have no circuit: their theme button cycles through the choices here.
+// Static pages have no circuit: their theme button cycles through the choices here, and a signed-in user's choice is
+// posted to the server (the page renders #theme-save with an antiforgery token only for them) so it follows them.
 document.addEventListener("click", (e) => {
     if (!e.target.closest?.("[data-theme-cycle]")) return;
     const { choices } = window.appTheme;
-    window.appTheme.set(choices[(choices.indexOf(window.appTheme.get()) + 1) % choices.length]);
+    const choice = choices[(choices.indexOf(window.appTheme.get()) + 1) % choices.length];
+    window.appTheme.set(choice);
+    const form = document.getElementById("theme-save");
+    if (!form) return;
+    const body = new FormData(form);
+    body.set("theme", choice);
+    // One save at a time, in click order: two quick clicks must not let the first choice land last.
+    themeSaves = themeSaves
+        .then(() => fetch(form.action, { method: "POST", body, credentials: "same-origin" }))
+        .then((r) => { if (!r.ok) console.warn(`theme not saved: HTTP ${r.status}`); })
+        .catch(() => console.warn("theme not saved: offline"));
+});
+let themeSaves = Promise.resolve();
+
+// MudBlazor 9's dialog focus trap parks focus on an invisible element of its own once a dialog has rendered (whatever
+// its DefaultFocus). A dialog field marked data-initial-focus takes that focus instead, so typing starts there at once;
+// the field is focused before anything else, so it never blurs empty (which would show "required" too early).
+document.addEventListener("focusin", (e) => {
+    const target = e.target;
+    if (!(target instanceof HTMLElement) || !target.classList.contains("pointer-events-none")) return;
+    target.closest(".mud-focus-trap")?.querySelector("input[data-initial-focus], [data-initial-focus] input, [data-initial-focus] textarea")?.focus();
 });
