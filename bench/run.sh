@@ -4,7 +4,8 @@
 #   2. over the wire: our SignalR hub (SignalR.Client load generator, bench/HubLoad) vs a socket.io 4.8 peer
 #      (bench/peers/socketio), N = 200 and 1,000 clients, M = 2,000 events, 256-byte payload, flood and paced
 #      100 events/s, and both with Redis fan-out across 2 instances;
-#   3. Blazor circuits in Chromium: memory per idle circuit and event-to-DOM latency (bench/CircuitLoad).
+#   3. Blazor circuits in Chromium: memory per idle circuit and event-to-DOM latency (bench/CircuitLoad);
+#   4. presence join/leave latency and a dead instance's expiry (bench/RealtimeBench presence, with Redis).
 # Needs: .NET 10 SDK, node + npm, redis-server, chromium (./scripts/test.sh installs the last two on Debian).
 # Never part of the test run. Run it on an otherwise idle machine: client and server share the cores.
 #   ./bench/run.sh            full run, writes bench/RESULTS.md
@@ -203,8 +204,18 @@ log "Blazor circuits in Chromium"
 if [[ -n "$QUICK" ]]; then CIRCUIT_ARGS=(--pages 10 --events 100 --rate 50); else CIRCUIT_ARGS=(--pages 50 --events 500 --rate 50); fi
 dotnet bench/CircuitLoad/bin/Release/net10.0/CircuitLoad.dll "${CIRCUIT_ARGS[@]}" --out "$TMP/circuits.md" >&2 || log "CircuitLoad reported missing events"
 cat "$TMP/circuits.md" >> "$OUT" 2>/dev/null
+
+# ---- 4. presence (join/leave latency in memory and across two instances through Redis; dead-instance expiry) ----
+log "presence"
+PRESENCE_REDIS_PORT=$(free_port); start_redis "$PRESENCE_REDIS_PORT"
+{ echo "## 5. Presence"; echo; } > "$TMP/presence.md"
+dotnet bench/RealtimeBench/bin/Release/net10.0/RealtimeBench.dll presence --redis "127.0.0.1:$PRESENCE_REDIS_PORT" ${QUICK:+--quick} \
+    --out "$TMP/presence.md" >&2 || log "presence bench failed"
+
 cat bench/RESULTS-NOTES.md >> "$OUT"
 # The circuit scale run is long and run separately (./bench/run-circuits.sh); its last recorded results ride along.
 cat bench/RESULTS-CIRCUITS.md >> "$OUT"
+cat "$TMP/presence.md" >> "$OUT"
+cat bench/RESULTS-PRESENCE.md >> "$OUT"
 
 log "wrote $OUT"
