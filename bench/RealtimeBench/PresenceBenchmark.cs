@@ -86,12 +86,15 @@ public static class PresenceBenchmark
             hosted = start ? services.GetServices<IHostedService>().ToArray() : [];
         }
 
+        // Both instances of a run sign their relay messages with the same key, as real instances do.
+        private static readonly string RelayKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
         public static async Task<Instance> StartAsync(string? redisUrl, string prefix, bool start)
         {
             var collection = new ServiceCollection();
             collection.AddLogging();
             var builder = collection.AddRealtime();
-            if (redisUrl is not null) builder.AddRedis(o => { o.Url = redisUrl; o.Prefix = prefix; });
+            if (redisUrl is not null) builder.AddRedis(o => { o.Url = redisUrl; o.Prefix = prefix; o.RelayKey = RelayKey; });
             var instance = new Instance(collection.BuildServiceProvider(), start);
             foreach (var service in instance.hosted) await service.StartAsync(CancellationToken.None);
             return instance;

@@ -49,7 +49,16 @@ public sealed class AppProcess : IAsyncDisposable
         int? port = null, string? workDir = null, TimeSpan? timeout = null)
     {
         var app = Launch(environment, port ?? FreePort(), workDir ?? NewWorkDir(), []);
-        await app.WaitUntilLiveAsync(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await app.WaitUntilLiveAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            // Nobody else holds it yet: a start that timed out must not leave the app running after the test run.
+            await app.DisposeAsync();
+            throw;
+        }
         return app;
     }
 
