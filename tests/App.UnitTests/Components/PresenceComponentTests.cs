@@ -8,6 +8,7 @@ using App.Web.Auth;
 using App.Web.Shell;
 using App.Web.Workspaces;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace App.UnitTests.Components;
@@ -79,6 +80,43 @@ public sealed class PresenceComponentTests : MudComponentTest
         await realtime.RaiseAsync(WorkspaceMembers.ChangedEvent, Removal("ann"), EventScope.Workspace(WorkspaceId));
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#presence-online")));
         await WaitAsync(() => Presence.ListAsync(Topic).Result.Entries.Select(e => e.Key).SequenceEqual(["bob"]));
+    }
+
+    [Fact]
+    public async Task OnlineNow_hidden_after_a_removal_shows_again_in_another_workspace()
+    {
+        await realtime.SignInAsync("ann", "Ann Lee");
+        var shell = ShellFor("ann", "Ann Lee");
+        var cut = Context.Render<ShellContextHost>(p => p.Add(c => c.Shell, shell));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#presence-online")));
+        await realtime.RaiseAsync(WorkspaceMembers.ChangedEvent, Removal("ann"), EventScope.Workspace(WorkspaceId));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#presence-online")));
+
+        // The same widget (it lives in the shell across navigation) on a page of another workspace.
+        cut.Render(p => p.Add(c => c.Shell, shell with
+        {
+            Path = "/w/other/projects", WorkspaceSlug = "other",
+            Workspace = new WorkspaceSummary(Guid.NewGuid(), "other", "Other", WorkspaceKind.Shared, WorkspaceRole.Member),
+        }));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#presence-online")));
+    }
+
+    /// <summary>The shell's cascading page context around one OnlineNow, as the layout holds it across navigation.</summary>
+    private sealed class ShellContextHost : ComponentBase
+    {
+        [Parameter] public ShellContext Shell { get; set; } = default!;
+
+        protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder)
+        {
+            builder.OpenComponent<CascadingValue<ShellContext>>(0);
+            builder.AddComponentParameter(1, nameof(CascadingValue<ShellContext>.Value), Shell);
+            builder.AddComponentParameter(2, nameof(CascadingValue<ShellContext>.ChildContent), (RenderFragment)(b =>
+            {
+                b.OpenComponent<OnlineNow>(0);
+                b.CloseComponent();
+            }));
+            builder.CloseComponent();
+        }
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class PresenceInstance : IAsyncDisposable
             {
                 o.Url = url;
                 o.Prefix = prefix;
+                o.RelayKey = AppProcess.TestRelayKey;
             });
         }
         builder.ConfigurePresence(o =>
