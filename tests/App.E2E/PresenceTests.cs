@@ -98,7 +98,7 @@ public sealed class PresenceTests(BrowserFixture browser, ITestOutputHelper outp
         var members = await olivePage.Context.NewPageAsync();
         await members.GotoInteractiveAsync($"/w/{olive.Slug}/members");
         await members.GetByRole(AriaRole.Button, new() { Name = "Remove Bob Removed" }).ClickAsync();
-        await members.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+        await members.GetByRole(AriaRole.Button, new() { Name = "Remove member", Exact = true }).ClickAsync();
 
         // Bob's page says it at once, shows none of the workspace's data and offers a way home.
         await Assertions.Expect(bobPage.Locator("#workspace-lost")).ToHaveTextAsync("You are no longer a member of Olive Owner.",
