@@ -29,10 +29,14 @@ public sealed class RealtimeOptions
     /// <summary>Blazor Server's circuit hub, checked for the origin like the hub (null: not checked).</summary>
     public string? CircuitHubPath { get; set; } = "/_blazor";
 
+    /// <summary>True when <paramref name="value"/> is an http(s) origin (<c>scheme://host[:port]</c>, nothing after
+    /// it), as <see cref="AllowedOrigins"/> needs; apps use it to reject a bad setting with their own message.</summary>
+    public static bool IsOrigin(string? value) => RealtimeOriginCheck.Normalize(value) is not null;
+
     internal void Validate()
     {
         foreach (var origin in AllowedOrigins)
-            if (RealtimeOriginCheck.Normalize(origin) is null)
+            if (!IsOrigin(origin))
                 throw new ArgumentException($"Realtime AllowedOrigins: '{origin}' is not an origin such as https://app.example.com.");
         if (QueueCapacity < 1) throw new ArgumentException($"Realtime QueueCapacity must be at least 1 (was {QueueCapacity}).");
         if (SseHeartbeat <= TimeSpan.Zero) throw new ArgumentException("Realtime SseHeartbeat must be positive.");

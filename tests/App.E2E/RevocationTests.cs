@@ -143,6 +143,28 @@ public sealed class RevocationTests(BrowserFixture browser, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task An_open_page_signs_out_by_itself_when_its_session_expires()
+    {
+        var lifetime = TimeSpan.FromSeconds(20);
+        await app.DisposeAsync();
+        app = await AppProcess.StartAsync(AppEnvironment(("AUTH_SESSION_SECONDS", lifetime.TotalSeconds.ToString())));
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var user = await UserFlows.RegisterAsync(page, "Sam Session");
+        await page.GotoInteractiveAsync($"/w/{user.Slug}/projects");
+        var lastRequest = Stopwatch.StartNew(); // the page and its circuit are the session's last requests
+        await Assertions.Expect(page.Locator("#workspace-name")).ToHaveTextAsync("Sam Session");
+
+        // Nobody clicks anything: the open page ends up on the sign-in page once the session has expired.
+        await page.WaitForURLAsync(new Regex("/Account/Login"),
+            new() { Timeout = (float)(lifetime + Limit + TimeSpan.FromSeconds(5)).TotalMilliseconds });
+        output.WriteLine($"signed out {lastRequest.ElapsedMilliseconds} ms after the last request (session {lifetime.TotalSeconds} s)");
+        Assert.True(lastRequest.Elapsed >= lifetime - TimeSpan.FromSeconds(1), $"signed out before the session expired ({lastRequest.Elapsed})");
+        // Signed out, not a reload that kept the session: the sign-in form, not "Signed in as".
+        await Assertions.Expect(page.Locator("#login-submit")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#login-signed-in")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_demoted_operator_s_open_console_tail_stops_even_if_the_browser_ignores_the_reload()
     {
         var operatorPage = await browser.NewPageAsync(app.BaseUrl);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace App.Web.Auth;
 
 /// <summary>Re-checks a circuit's user every few seconds, and at once when the user's account changes
-/// (<see cref="RevalidateNowAsync"/>): a changed security stamp (signed out elsewhere, password changed, disabled)
+/// (<see cref="RevalidateNowAsync"/>): an expired session (<see cref="SessionExpiry"/>), a changed security stamp (signed out elsewhere, password changed, disabled)
 /// or operator role, or a disabled account, signs the circuit out, so operator-only pages (the console's live tail)
 /// end even if the browser ignores the reload it is asked to do. Domain services also check on every call, so the
 /// next action is refused even between checks.</summary>
@@ -47,6 +47,8 @@ internal sealed class AppAuthenticationStateProvider(
 
     private async Task<bool> StillValidAsync(AuthenticationState state)
     {
+        // The sign-in cookie has expired: the browser no longer holds a session, so neither does the open page.
+        if (SessionExpiry.HasPassed(state.User, DateTimeOffset.UtcNow)) return false;
         await using var scope = scopeFactory.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var user = await users.GetUserAsync(state.User);

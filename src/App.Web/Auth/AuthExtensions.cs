@@ -33,7 +33,6 @@ public static class AuthExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
-            o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.Events.OnRedirectToLogin = ctx => Challenge(ctx, StatusCodes.Status401Unauthorized);
             // Signing in on the login page redirects to its ReturnUrl query value, decoded: "/w/café" as is cannot be
             // a Location header (Kestrel throws, a 500). Only what SafeReturnUrl keeps, percent-encoded; else the page decides.
@@ -43,9 +42,12 @@ public static class AuthExtensions
                 return Task.CompletedTask;
             };
             // The stamp check below queries the database; static files do not need it (see StaticAssetRequests).
-            o.Events.OnValidatePrincipal = ctx => StaticAssetRequests.Is(ctx.HttpContext)
-                ? Task.CompletedTask
-                : SecurityStampValidator.ValidatePrincipalAsync(ctx);
+            o.Events.OnValidatePrincipal = async ctx =>
+            {
+                if (StaticAssetRequests.Is(ctx.HttpContext)) return;
+                await SecurityStampValidator.ValidatePrincipalAsync(ctx);
+                SessionExpiry.Stamp(ctx, DateTimeOffset.UtcNow);
+            };
             o.Events.OnRedirectToAccessDenied = ctx =>
             {
                 // A real 403 (rendered by the status page), never a redirect that hides it.
@@ -53,6 +55,8 @@ public static class AuthExtensions
                 return Task.CompletedTask;
             };
         });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<App.Web.Configuration.AppSettings>((o, settings) => o.ExpireTimeSpan = settings.SessionLifetime);
         // Check the security stamp on every request but static files: a disabled or signed-out user's next page,
         // API or hub request is refused.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
@@ -84,9 +88,6 @@ public static class AuthExtensions
             });
         return services;
     }
-
-    /// <summary>The realtime event that tells a user's open circuits their session ended (they reload).</summary>
-    public const string SessionEndedEvent = "users.session.ended";
 
     /// <summary>POST /Account/Logout (antiforgery-checked: the form field is bound). Signing out ends every session
     /// of the account: the security stamp changes (other tabs and devices, and realtime tokens, stop working) and

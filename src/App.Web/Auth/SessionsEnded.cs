@@ -7,6 +7,9 @@ namespace App.Web.Auth;
 /// Publish after the security stamp has changed.</summary>
 public static class SessionsEnded
 {
+    /// <summary>The realtime event that tells a user's open circuits their session ended (they reload).</summary>
+    public const string EventName = "users.session.ended";
+
     public static ValueTask PublishAsync(IDomainEvents events, string userId, string reason) =>
-        events.PublishAsync(RealtimeMessage.Create(AuthExtensions.SessionEndedEvent, EventScope.User(userId), new { reason }, userId));
+        events.PublishAsync(RealtimeMessage.Create(EventName, EventScope.User(userId), new { reason }, userId));
 }

@@ -94,7 +94,7 @@ public static class AppConfiguration
             throw new StartupException($"REALTIME_REDIS_PREFIX='{prefix}' may only contain letters, digits, '-', '_' and '.'.");
         var origins = (Get(config, "REALTIME_ALLOWED_ORIGINS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var origin in origins)
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/")
+            if (!App.Realtime.RealtimeOptions.IsOrigin(origin))
                 throw new StartupException($"REALTIME_ALLOWED_ORIGINS contains '{origin}', which is not an origin such as https://app.example.com.");
         var emails = (Get(config, "OPERATOR_EMAILS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var email in emails)
@@ -116,6 +116,7 @@ public static class AppConfiguration
             SseHeartbeat = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_HEARTBEAT_SECONDS", 15, 1, 300)),
             SseTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_TOKEN_SECONDS", 60, 1, 3600)),
             AccessTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_ACCESS_TOKEN_SECONDS", 3600, 5, 86_400)),
+            SessionLifetime = TimeSpan.FromSeconds(Int(config, "AUTH_SESSION_SECONDS", 14 * 86_400, 10, 366 * 86_400)),
             BenchEndpoints = Bool(config, "REALTIME_BENCH_ENDPOINTS") ?? false,
             JobStepDelay = TimeSpan.FromMilliseconds(Int(config, "JOBS_STEP_DELAY_MS", 0, 0, 60_000)),
             OperatorEmails = emails,

@@ -9,7 +9,7 @@ namespace App.Web.Realtime;
 /// <summary>
 /// Ends a user's open realtime connections (circuits, hub, SSE) when what they were opened with no longer holds, on
 /// every instance (the events travel the user's topic through the relay): signed out everywhere or password changed
-/// (<see cref="AuthExtensions.SessionEndedEvent"/>), role changed by an operator (<see cref="UserAdministration.ChangedEvent"/>),
+/// (<see cref="SessionsEnded.EventName"/>), role changed by an operator (<see cref="UserAdministration.ChangedEvent"/>),
 /// disabled. Runs after routing, so the user's pages first hear the event (and reload). Connections that joined
 /// after the change (with the new credentials) stay, give or take <see cref="ClockSkew"/> between instances.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class SessionRevocationRules(ILogger<SessionRevocationRules> logge
     {
         switch (realtimeEvent.Name)
         {
-            case AuthExtensions.SessionEndedEvent:
+            case SessionsEnded.EventName:
                 if (EventScope.Parse(realtimeEvent.Topic) is { Kind: EventScopeKind.User } scope) Revoke(audience, scope.Id, realtimeEvent);
                 break;
             case UserAdministration.ChangedEvent:

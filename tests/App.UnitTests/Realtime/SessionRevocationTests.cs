@@ -47,7 +47,7 @@ public sealed class SessionRevocationTests
         await SessionsEnded.PublishAsync(harness.Bus, "u", reason);
         await harness.PublishAsync("tests.after.event", EventScope.Workspace(workspace));
 
-        Assert.Equal([AuthExtensions.SessionEndedEvent], connection.Received.Select(e => e.Name));
+        Assert.Equal([SessionsEnded.EventName], connection.Received.Select(e => e.Name));
         Assert.True(connection.Revoked);
         Assert.False(other.Revoked);
         Assert.Contains(other.Received, e => e.Name == "tests.after.event");
@@ -75,7 +75,7 @@ public sealed class SessionRevocationTests
         harness.Audience.Register(connection, "u", []);
 
         // Relayed late (e.g. from another instance after a Redis hiccup): this connection was opened with the new credentials.
-        await harness.Bus.PublishAsync(RealtimeMessage.Create(AuthExtensions.SessionEndedEvent, EventScope.User("u"), new { reason = "signed-out" }, "u")
+        await harness.Bus.PublishAsync(RealtimeMessage.Create(SessionsEnded.EventName, EventScope.User("u"), new { reason = "signed-out" }, "u")
             with { OccurredAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
 
         Assert.False(connection.Revoked);

@@ -30,15 +30,12 @@ public sealed class RealtimeTokens(IDataProtectionProvider protection, TimeProvi
     public (string UserId, string StampHash, DateTimeOffset ExpiresAt)? ReadAccess(string? token) =>
         Read(token, "access", out var expiresAt) is { StampHash: { } stamp } claims ? (claims.UserId, stamp, expiresAt) : null;
 
-    /// <summary>When the stream opened with a valid SSE token must end; null when it carries none.</summary>
-    public DateTimeOffset? SseSessionExpiry(string? token) => Read(token, "sse")?.SessionExpiresAt;
-
-    /// <summary>The user and nonce of a valid, unexpired SSE token; null otherwise. Single use is enforced by
-    /// <see cref="ISseTokenNonces"/>.</summary>
-    public (string UserId, string Nonce, DateTimeOffset ExpiresAt)? ReadSse(string? token)
+    /// <summary>The user and nonce of a valid, unexpired SSE token, and when the stream it opens must end
+    /// (SessionExpiresAt, null when it carries none); null otherwise. Single use is enforced by <see cref="ISseTokenNonces"/>.</summary>
+    public (string UserId, string Nonce, DateTimeOffset ExpiresAt, DateTimeOffset? SessionExpiresAt)? ReadSse(string? token)
     {
         if (Read(token, "sse", out var expiresAt) is not { Nonce: { } nonce } claims) return null;
-        return (claims.UserId, nonce, expiresAt);
+        return (claims.UserId, nonce, expiresAt, claims.SessionExpiresAt);
     }
 
     public static string StampHash(string? securityStamp) =>
@@ -50,8 +47,6 @@ public sealed class RealtimeTokens(IDataProtectionProvider protection, TimeProvi
         var token = protector.Protect(JsonSerializer.Serialize(claims), expiresAt);
         return (token, expiresAt);
     }
-
-    private Claims? Read(string? token, string kind) => Read(token, kind, out _);
 
     private Claims? Read(string? token, string kind, out DateTimeOffset expiresAt)
     {

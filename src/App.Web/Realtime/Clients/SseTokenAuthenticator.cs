@@ -23,6 +23,6 @@ public sealed class SseTokenAuthenticator(RealtimeTokens tokens, ISseTokenNonces
         if (use != SseTokenUse.First)
             return SseAuthentication.Refused("A valid, unused SSE token is required: POST /api/realtime/sse-token.");
         var user = await users.FindByIdAsync(sse.Value.UserId);
-        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id, tokens.SseSessionExpiry(token));
+        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id, sse.Value.SessionExpiresAt);
     }
 }
