@@ -30,6 +30,8 @@ public sealed class PageSweepTests(BrowserFixture browser) : IAsyncLifetime
         var operatorUser = await UserFlows.RegisterAsync(setup, "Olga Operator");
         await setup.GotoInteractiveAsync($"/w/{operatorUser.Slug}/projects");
         await ProjectFlows.CreateAsync(setup, "Apollo", "To the moon and back");
+        var projectPath = await setup.Locator(".project-name", new() { HasText = "Apollo" }).GetAttributeAsync("href")
+                          ?? throw new InvalidOperationException("the project's name links nowhere");
         var memberSetup = await browser.NewPageAsync(app.BaseUrl);
         var member = await UserFlows.RegisterAsync(memberSetup, "Max Member");
         await setup.Context.CloseAsync();
@@ -49,6 +51,8 @@ public sealed class PageSweepTests(BrowserFixture browser) : IAsyncLifetime
             ("member", member, "/Account/SignOut"),
             ("member", member, "/Account/Login"),
             ("operator", operatorUser, $"/w/{operatorUser.Slug}/projects"),
+            ("operator", operatorUser, projectPath),
+            ("operator", operatorUser, $"/w/{operatorUser.Slug}/members"),
             ("operator", operatorUser, "/console"),
             ("operator", operatorUser, "/console/users"),
             ("operator", operatorUser, "/console/workspaces"),

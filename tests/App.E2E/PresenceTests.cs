@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 namespace App.E2E;
 
 /// <summary>Who is online, as two people see it: Olive owns a workspace, Bob joins it; each sees the other arrive and
-/// leave (a closed tab, a cut connection, a removal), and Olive sees "Bob is editing" while his dialog is open. The
+/// leave (a closed tab, a cut connection, a removal), and Olive sees "Bob is editing" while his dialog is open and "Bob is
+/// viewing" while he is on the project's page. The
 /// measured times are printed (bench/RESULTS.md keeps them).</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PresenceTests(BrowserFixture browser, ITestOutputHelper output)
@@ -53,6 +54,16 @@ public sealed class PresenceTests(BrowserFixture browser, ITestOutputHelper outp
         await ScreenshotsAsync(olivePage);
         await bobPage.Locator("#project-cancel").ClickAsync();
         await Assertions.Expect(row.Locator(".project-presence")).ToHaveCountAsync(0, new() { Timeout = 2000 });
+
+        // Bob opens the project's page: Olive sees him viewing it on the row, and on the project's page when she opens it.
+        await bobPage.Locator(".project-name", new() { HasText = "Presence plan" }).ClickAsync();
+        await Assertions.Expect(bobPage.Locator("#project-title")).ToHaveTextAsync("Presence plan");
+        await Assertions.Expect(row.Locator(".project-presence")).ToHaveTextAsync("Bob Presence is viewing", new() { Timeout = 2000 });
+        await row.Locator(".project-name").ClickAsync();
+        await Assertions.Expect(olivePage.Locator("#project-presence .project-presence")).ToHaveTextAsync("Bob Presence is viewing");
+        await Assertions.Expect(bobPage.Locator("#project-presence .project-presence")).ToHaveTextAsync("Olive Presence is viewing");
+        await olivePage.Locator("#project-back").ClickAsync();
+        await Assertions.Expect(row.Locator(".project-presence")).ToHaveTextAsync("Bob Presence is viewing");
 
         // Bob closes his tab: he is gone for Olive within 2 s.
         var closed = Stopwatch.StartNew();

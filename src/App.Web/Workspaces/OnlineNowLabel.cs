@@ -2,7 +2,7 @@ using App.Realtime.Presence;
 
 namespace App.Web.Workspaces;
 
-/// <summary>The words of the presence widgets: "Online now: Ann, Bob", initials, "Ann is editing".</summary>
+/// <summary>The words of the presence widgets: "Online now: Ann, Bob", initials, "Ann is editing", "Ann is viewing".</summary>
 public static class OnlineNowLabel
 {
     public static string Of(PresenceState present) => "Online now: " + string.Join(", ", present.Entries.Select(e => e.Name));
@@ -16,10 +16,14 @@ public static class OnlineNowLabel
         return words.Length == 1 ? first : first + char.ToUpperInvariant(words[^1][0]);
     }
 
-    /// <summary>"Ann is editing" for each other user with the project's dialog open.</summary>
-    public static IReadOnlyList<string> EditorsOf(PresenceState present, Guid projectId, string? viewerId) =>
-        present.Entries
-            .Where(e => e.Key != viewerId && e.Is(PresenceActivities.Editing, projectId.ToString()))
-            .Select(e => $"{e.Name} is editing")
+    /// <summary>"Ann is editing" or "Ann is viewing" for each other user on the project (its dialog open, or its page):
+    /// editing wins when a user does both in different tabs.</summary>
+    public static IReadOnlyList<string> ActivityOf(PresenceState present, Guid projectId, string? viewerId)
+    {
+        var subject = projectId.ToString();
+        return present.Entries
+            .Where(e => e.Key != viewerId && (e.Is(PresenceActivities.Editing, subject) || e.Is(PresenceActivities.Viewing, subject)))
+            .Select(e => e.Is(PresenceActivities.Editing, subject) ? $"{e.Name} is editing" : $"{e.Name} is viewing")
             .ToArray();
+    }
 }

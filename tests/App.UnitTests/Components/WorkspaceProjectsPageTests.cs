@@ -77,43 +77,7 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
         Assert.Single(take.Invocations); // taken once: a later render does not reopen it
     }
 
-    /// <summary>An operator, a workspace owner and a member of that workspace, in the SQLite database.</summary>
-    private async Task<(IServiceProvider Services, Actor Operator, (string Slug, Guid WorkspaceId) Owner, Actor Member)> SharedWorkspaceAsync()
-    {
-        var services = await fixture.ServicesAsync(DatabaseFixture.Sqlite);
-        var op = await Accounts.RegisterAsync(services, "Operator");
-        var owner = await Accounts.RegisterAsync(services, "Owner");
-        var member = await Accounts.RegisterAsync(services, "Member");
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            var opUser = (await users.FindByIdAsync(op.Actor.UserId))!;
-            opUser.IsOperator = true;
-            await users.UpdateAsync(opUser);
-            var memberEmail = (await users.FindByIdAsync(member.Actor.UserId))!.Email!;
-            await scope.ServiceProvider.GetRequiredService<IWorkspaceMembers>()
-                .AddAsync(op.Actor, owner.WorkspaceId, memberEmail, WorkspaceRole.Member);
-        }
-        return (services, op.Actor, (owner.Slug, owner.WorkspaceId), member.Actor);
-    }
+    private Task<WorkspacePageSetup.SharedWorkspace> SharedWorkspaceAsync() => WorkspacePageSetup.SharedWorkspaceAsync(fixture);
 
-    private async Task<LiveRealtime> ArrangeAsync(IServiceProvider services, Actor member)
-    {
-        var realtime = LiveRealtime.AddTo(Context);
-        var projects = services.GetRequiredService<ProjectService>();
-        var settings = AppConfiguration.Read(new ConfigurationBuilder().Build(),
-            new HostingEnvironment { ContentRootPath = Path.GetTempPath(), EnvironmentName = "Test" });
-        var runner = new JobRunner(services.GetRequiredService<IDomainEvents>(), new JobResults(TimeProvider.System), settings,
-            NullLogger<JobRunner>.Instance);
-        Context.Services.AddSingleton(services.GetRequiredService<WorkspaceDirectory>());
-        Context.Services.AddSingleton(projects);
-        Context.Services.AddSingleton(services.GetRequiredService<App.Domain.Activity.WorkspaceActivity>());
-        Context.Services.AddSingleton(TimeProvider.System);
-        Context.Services.AddSingleton(new WorkspaceJobs(runner, projects, services.GetRequiredService<ConsoleDirectory>(), services.GetRequiredService<OperatorExports>(), new JobStartLimits(settings)));
-        realtime.Authorization.SetAuthorized("member");
-        realtime.Authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, member.UserId));
-        await realtime.OpenAsync();
-        Context.Render<MudBlazor.MudPopoverProvider>();
-        return realtime;
-    }
+    private Task<LiveRealtime> ArrangeAsync(IServiceProvider services, Actor member) => WorkspacePageSetup.ArrangeAsync(Context, services, member);
 }

@@ -20,9 +20,9 @@ public sealed class SseTokenAuthenticator(RealtimeTokens tokens, ISseTokenNonces
         var use = sse is null ? SseTokenUse.Reused : await nonces.TryConsumeAsync(sse.Value.Nonce, sse.Value.ExpiresAt);
         if (use == SseTokenUse.Unavailable)
             return SseAuthentication.Unavailable("SSE tokens cannot be checked right now (Redis is unreachable); try again shortly.", RetryAfter);
-        if (use != SseTokenUse.First)
+        if (use != SseTokenUse.First || sse is not { } valid)
             return SseAuthentication.Refused("A valid, unused SSE token is required: POST /api/realtime/sse-token.");
-        var user = await users.FindByIdAsync(sse.Value.UserId);
-        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id, sse.Value.SessionExpiresAt);
+        var user = await users.FindByIdAsync(valid.UserId);
+        return user is null || user.IsDisabled ? SseAuthentication.Refused("The account is not available.") : SseAuthentication.For(user.Id, valid.SessionExpiresAt);
     }
 }
