@@ -26,6 +26,9 @@ public sealed class WorkspaceMembersPageTests(DatabaseFixture fixture) : MudComp
         await ArrangeAsync(services, owner.Actor);
         var cut = Context.Render<WorkspaceMembersPage>(p => p.Add(x => x.Slug, owner.Slug));
         cut.WaitForElement("#invite-create");
+        // The only owner is not offered a Leave that would be refused.
+        Assert.Empty(cut.FindAll("#member-leave"));
+        Assert.Equal("Make someone else owner to leave", cut.Find("#member-last-owner").TextContent);
 
         cut.Find("#invite-email").Input("new.person@example.test");
         await cut.Find("#invite-create").ClickAsync(new());
