@@ -116,6 +116,7 @@ public static class AppConfiguration
             SseHeartbeat = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_HEARTBEAT_SECONDS", 15, 1, 300)),
             SseTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_TOKEN_SECONDS", 60, 1, 3600)),
             AccessTokenLifetime = TimeSpan.FromSeconds(Int(config, "REALTIME_ACCESS_TOKEN_SECONDS", 3600, 5, 86_400)),
+            PauseHiddenAfter = TimeSpan.FromSeconds(Int(config, "REALTIME_PAUSE_HIDDEN_SECONDS", 120, 0, 86_400)),
             SessionLifetime = TimeSpan.FromSeconds(Int(config, "AUTH_SESSION_SECONDS", 14 * 86_400, 10, 366 * 86_400)),
             BenchEndpoints = Bool(config, "REALTIME_BENCH_ENDPOINTS") ?? false,
             JobStepDelay = TimeSpan.FromMilliseconds(Int(config, "JOBS_STEP_DELAY_MS", 0, 0, 60_000)),

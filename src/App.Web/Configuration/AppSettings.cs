@@ -26,6 +26,9 @@ public sealed record AppSettings
     /// <summary>Lifetime of realtime access (bearer) tokens (REALTIME_ACCESS_TOKEN_SECONDS, default 3600); a hub or SSE
     /// connection opened with one ends when it expires.</summary>
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>A tab hidden this long pauses its circuit, freeing it on the server, and resumes when shown
+    /// (REALTIME_PAUSE_HIDDEN_SECONDS, default 120; 0 = never).</summary>
+    public TimeSpan PauseHiddenAfter { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>How long a sign-in lasts without a request (AUTH_SESSION_SECONDS, default 14 days, sliding); an open
     /// page whose session has expired signs out within 15 s, like every other connection.</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromDays(14);

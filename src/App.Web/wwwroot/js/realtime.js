@@ -7,15 +7,21 @@
 //   - one attempt at a time (two overlapping Blazor.reconnect() calls would open two connections);
 //   - a server that no longer knows the circuit (it restarted) gets Blazor.resumeCircuit(), then a reload,
 //     after appDrafts has kept what the user typed into an open dialog.
+// A tab hidden for longer than data-pause-hidden-after-ms (REALTIME_PAUSE_HIDDEN_SECONDS) pauses its circuit
+// (Blazor.pauseCircuit(): the server lets it go, so a hidden tab costs nothing) and resumes it when it is shown again;
+// the resumed page reads its data afresh, so what changed meanwhile is there. Never while a dialog is open (its input
+// lives only in the circuit).
 (() => {
     const firstDelayMs = 1000;
     const maxDelayMs = 30000;
+    const pauseHiddenAfterMs = Number(document.currentScript?.dataset.pauseHiddenAfterMs ?? 0);
 
     const titles = {
         connecting: () => "Connecting...",
         connected: () => "Connected",
         reconnecting: (attempt) => `Reconnecting (attempt ${attempt})...`,
         disconnected: () => "Disconnected - click to retry",
+        paused: () => "Paused while the tab is hidden",
     };
 
     let state = "connecting";
@@ -25,6 +31,8 @@
     let timer = 0;
     let nextAt = 0;        // when the next attempt is due (ms since epoch), 0 when none is scheduled
     let countdown = 0;
+    let pauseTimer = 0;
+    let paused = false;    // this page paused its circuit because it was hidden; resumed when shown
 
     /** Delay before attempt n (1-based): 1 s, 2 s, 4 s ... capped at 30 s. */
     function delayBefore(n) {
@@ -123,9 +131,48 @@
         location.reload();
     }
 
+    function schedulePause() {
+        clearTimeout(pauseTimer);
+        if (pauseHiddenAfterMs > 0 && document.visibilityState === "hidden") pauseTimer = setTimeout(pauseIfStillHidden, pauseHiddenAfterMs);
+    }
+
+    async function pauseIfStillHidden() {
+        if (document.visibilityState !== "hidden" || down || paused) return;
+        if (document.querySelector(".mud-dialog-container")) {
+            schedulePause(); // a dialog's input would be lost: check again later
+            return;
+        }
+        paused = true;
+        try {
+            if (!await Blazor.pauseCircuit()) paused = false;
+        } catch {
+            paused = false;
+        }
+        if (paused) apply("paused");
+        // Shown again while the pause was being made: resume at once.
+        if (paused && document.visibilityState === "visible") resumeFromPause();
+    }
+
+    async function resumeFromPause() {
+        if (!paused || trying) return;
+        trying = true;
+        apply("connecting");
+        let ok = false;
+        try {
+            ok = await Blazor.resumeCircuit();
+        } catch {
+            ok = false;
+        }
+        trying = false;
+        paused = false;
+        if (ok) connected(); else rejected();
+    }
+
     /** Blazor's ReconnectionHandler contract (CircuitStartOptions.reconnectionHandler). */
     const reconnectionHandler = {
         onConnectionDown(_options, _error, isClientPause) {
+            // A pause for a hidden tab: it resumes when shown (resumeFromPause), not through the retries.
+            if (isClientPause && paused) return;
             if (down) return;
             down = true;
             attempt = 0;
@@ -153,6 +200,12 @@
         window.addEventListener("online", () => { if (down) tryNow(); });
         window.addEventListener("offline", () => { if (down && !trying) schedule(); });
         document.addEventListener("visibilitychange", () => {
+            if (document.visibilityState === "visible") {
+                clearTimeout(pauseTimer);
+                if (paused) resumeFromPause();
+            } else if (!down) {
+                schedulePause();
+            }
             if (!down || trying) return;
             if (document.visibilityState === "visible") tryNow(); else schedule();
         });
@@ -168,6 +221,7 @@
     window.appRealtime = {
         get state() { return state; },
         get attempt() { return attempt; },
+        get paused() { return paused; },
         delayBefore,
         retry: tryNow,
         reconnectionHandler,
