@@ -1,24 +1,11 @@
-using System.Security.Claims;
 using App.Domain.Common;
-using App.Domain.Console;
-using App.Domain.Events;
-using App.Domain.Projects;
 using App.Domain.Users;
 using App.Domain.Workspaces;
 using App.UnitTests.Infrastructure;
-using App.Web.Configuration;
-using App.Web.Jobs;
-using App.Realtime;
-using App.Realtime.Circuits;
-using App.Web.Realtime;
 using App.Web.Workspaces;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting.Internal;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace App.UnitTests.Components;
 
