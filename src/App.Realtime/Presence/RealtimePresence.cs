@@ -93,8 +93,10 @@ internal sealed class RealtimePresence(
     {
         try
         {
-            var rows = own.Values.Select(t => (t.Topic, RowOf(t))).ToArray();
+            var tracked = own.Values.ToArray();
+            var rows = tracked.Select(t => (t.Topic, Row: RowOf(t))).ToArray();
             var rewritten = await store.RenewAsync(rows);
+            await UndoStaleRenewalsAsync(tracked, rows);
             // After an outage, every topic this instance is on is told again: joins and leaves made meanwhile were
             // never published (and a write queued during the outage may have landed since, unannounced).
             var recovered = Volatile.Read(ref failing) == 1;
@@ -107,6 +109,25 @@ internal sealed class RealtimePresence(
         {
             // Whatever it was, the next heartbeat tries again: a loop that died would leave this instance's users to expire.
             Failed(ex, "renewing", "*");
+        }
+    }
+
+    /// <summary>A leave or an update that ran while the renewal was on its way may have been overwritten by it (the row
+    /// written back, or its old meta): both are done again. A leave removes from <see cref="own"/> before the store, so
+    /// one that this check misses runs entirely after the renewal.</summary>
+    private async Task UndoStaleRenewalsAsync(Tracking[] tracked, (string Topic, PresenceRow Row)[] rows)
+    {
+        for (var i = 0; i < tracked.Length; i++)
+        {
+            var tracking = tracked[i];
+            if (!own.ContainsKey(tracking.Ref))
+            {
+                if (await store.RemoveAsync(tracking.Topic, tracking.Ref, time.GetUtcNow()) is { } state) Publish(state);
+            }
+            else if (tracking.Meta != rows[i].Row.Meta)
+            {
+                await WriteAsync(tracking);
+            }
         }
     }
 

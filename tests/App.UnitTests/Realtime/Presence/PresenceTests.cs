@@ -69,6 +69,48 @@ public sealed class PresenceTests
         Assert.Empty((await instance.Presence.ListAsync(Topic)).Entries);
     }
 
+    [Theory]
+    [MemberData(nameof(PresenceInstance.Stores), MemberType = typeof(PresenceInstance))]
+    public async Task A_heartbeat_on_its_way_does_not_bring_back_a_tab_that_left_meanwhile(string store)
+    {
+        PausedRenewStore? paused = null;
+        // Not started: the test runs the one heartbeat itself.
+        await using var instance = await PresenceInstance.StartAsync(store, PresenceInstance.NewPrefix(), null, null, start: false,
+            redisUrl: null, wrapStore: s => paused = new PausedRenewStore(s));
+        var member = instance.Listen("member", Topic);
+        await using var bob = await instance.Presence.TrackAsync(Topic, "bob", new PresenceMeta("Bob"), "c-bob");
+        var ann = await instance.Presence.TrackAsync(Topic, "ann", new PresenceMeta("Ann"), "c-ann");
+
+        var beat = instance.Engine.BeatAsync();
+        await paused!.Entered.Task;
+        await ann.DisposeAsync();
+        paused.Release.SetResult();
+        await beat;
+
+        Assert.Equal(["Bob"], (await instance.Presence.ListAsync(Topic)).Entries.Select(e => e.Name));
+        Assert.Equal(["Bob"], member.LastPresence(Topic)!.Entries.Select(e => e.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(PresenceInstance.Stores), MemberType = typeof(PresenceInstance))]
+    public async Task A_heartbeat_on_its_way_does_not_undo_an_update_made_meanwhile(string store)
+    {
+        PausedRenewStore? paused = null;
+        await using var instance = await PresenceInstance.StartAsync(store, PresenceInstance.NewPrefix(), null, null, start: false,
+            redisUrl: null, wrapStore: s => paused = new PausedRenewStore(s));
+        var member = instance.Listen("member", Topic);
+        await using var ann = await instance.Presence.TrackAsync(Topic, "ann", new PresenceMeta("Ann"), "c-ann");
+
+        var beat = instance.Engine.BeatAsync();
+        await paused!.Entered.Task;
+        await ann.UpdateAsync(new PresenceMeta("Ann", PresenceActivities.Editing, "p1"));
+        paused.Release.SetResult();
+        await beat;
+
+        Assert.True((await instance.Presence.ListAsync(Topic)).Entries.Single().Is(PresenceActivities.Editing, "p1"));
+        Assert.True(member.LastPresence(Topic)!.Entries.Single().Is(PresenceActivities.Editing, "p1"));
+    }
+
     [Fact]
     public async Task A_stopped_instance_leaves_at_once()
     {
