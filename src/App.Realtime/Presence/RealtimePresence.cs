@@ -22,14 +22,12 @@ internal sealed class RealtimePresence(
 {
     private readonly ConcurrentDictionary<string, Tracking> own = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
-    private readonly string instance = Guid.NewGuid().ToString("N")[..12];
     private Task? loop;
     private int failing;
 
     private PresenceOptions Options => options.Value;
 
-    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId,
-        CancellationToken cancellationToken = default)
+    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId)
     {
         if (!RealtimeTopics.IsValid(topic)) throw new ArgumentException($"'{topic}' is not a topic.", nameof(topic));
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -43,7 +41,7 @@ internal sealed class RealtimePresence(
         return tracking;
     }
 
-    public async Task<PresenceState> ListAsync(string topic, CancellationToken cancellationToken = default)
+    public async Task<PresenceState> ListAsync(string topic)
     {
         try
         {
@@ -57,7 +55,7 @@ internal sealed class RealtimePresence(
     }
 
     private PresenceRow RowOf(Tracking tracking) =>
-        new(tracking.Ref, tracking.Key, tracking.Meta, instance, time.GetUtcNow() + Options.Timeout);
+        new(tracking.Ref, tracking.Key, tracking.Meta, time.GetUtcNow() + Options.Timeout);
 
     private async Task WriteAsync(Tracking tracking)
     {

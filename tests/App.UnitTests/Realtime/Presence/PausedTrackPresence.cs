@@ -13,17 +13,15 @@ internal sealed class PausedTrackPresence(IPresence inner) : IPresence
     /// <summary>Set once the held join is in the store.</summary>
     public TaskCompletionSource Landed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId,
-        CancellationToken cancellationToken = default)
+    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId)
     {
-        if (Interlocked.Exchange(ref paused, 1) != 0) return await inner.TrackAsync(topic, key, meta, connectionId, cancellationToken);
+        if (Interlocked.Exchange(ref paused, 1) != 0) return await inner.TrackAsync(topic, key, meta, connectionId);
         Entered.SetResult();
         await Release.Task;
-        var tracking = await inner.TrackAsync(topic, key, meta, connectionId, cancellationToken);
+        var tracking = await inner.TrackAsync(topic, key, meta, connectionId);
         Landed.SetResult();
         return tracking;
     }
 
-    public Task<PresenceState> ListAsync(string topic, CancellationToken cancellationToken = default) =>
-        inner.ListAsync(topic, cancellationToken);
+    public Task<PresenceState> ListAsync(string topic) => inner.ListAsync(topic);
 }
