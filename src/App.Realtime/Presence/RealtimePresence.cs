@@ -24,6 +24,7 @@ internal sealed class RealtimePresence(
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
     private int failing;
+    private DateTimeOffset retellUntil; // heartbeat loop only
 
     private PresenceOptions Options => options.Value;
 
@@ -95,10 +96,15 @@ internal sealed class RealtimePresence(
             var rows = tracked.Select(t => (t.Topic, Row: RowOf(t))).ToArray();
             var rewritten = await store.RenewAsync(rows);
             await UndoStaleRenewalsAsync(tracked, rows);
-            // After an outage, every topic this instance is on is told again: joins and leaves made meanwhile were
-            // never published (and a write queued during the outage may have landed since, unannounced).
+            // After an outage (or rows lost with Redis' data), every topic this instance is on is told again, and again
+            // on each heartbeat for one Timeout: joins and leaves made meanwhile were never published, the other instances
+            // write their rows back only on their own next heartbeat, and what they tell is lost on an instance whose
+            // relay has not resubscribed yet. Without the repeats a list could keep a state from before they were back.
             var recovered = Volatile.Read(ref failing) == 1;
-            var tell = recovered ? rows.Select(r => r.Topic).Concat(rewritten).Distinct(StringComparer.Ordinal) : rewritten;
+            if (recovered || rewritten.Count > 0) retellUntil = time.GetUtcNow() + Options.Timeout;
+            var tell = time.GetUtcNow() < retellUntil
+                ? rows.Select(r => r.Topic).Concat(rewritten).Distinct(StringComparer.Ordinal)
+                : rewritten;
             foreach (var topic in tell) Publish(await store.ListAsync(topic, time.GetUtcNow()));
             foreach (var state in await store.SweepAsync(time.GetUtcNow())) Publish(state);
             if (recovered && Interlocked.Exchange(ref failing, 0) == 1) logger.LogInformation("Presence store reachable again");

@@ -13,10 +13,12 @@ public sealed class PresenceInstance : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly IHostedService[] hosted;
 
-    private PresenceInstance(ServiceProvider services, bool start)
+    private PresenceInstance(ServiceProvider services, bool start, bool relay)
     {
         this.services = services;
-        hosted = start ? services.GetServices<IHostedService>().ToArray() : [];
+        hosted = !start ? []
+            : relay ? services.GetServices<IHostedService>().ToArray()
+            : services.GetServices<IHostedService>().OfType<RealtimePresence>().ToArray<IHostedService>();
     }
 
     public const string Memory = "memory";
@@ -29,10 +31,15 @@ public sealed class PresenceInstance : IAsyncDisposable
         TimeSpan? timeout = null, bool start = true) =>
         StartAsync(store, prefix, heartbeat, timeout, start, redisUrl: null, wrapStore: null);
 
+    /// <summary>As above, without the relay: presence heartbeats, but this instance hears no other instance's events
+    /// (what a relay still resubscribing after an outage hears).</summary>
+    internal static Task<PresenceInstance> StartDeafAsync(string prefix, TimeSpan heartbeat, TimeSpan timeout, string redisUrl) =>
+        StartAsync(Redis, prefix, heartbeat, timeout, start: true, redisUrl, wrapStore: null, relay: false);
+
     /// <summary>As above, on the Redis at <paramref name="redisUrl"/> (default the shared test Redis) and with the store
     /// wrapped by <paramref name="wrapStore"/> (to catch a store call mid-flight).</summary>
     internal static async Task<PresenceInstance> StartAsync(string store, string prefix, TimeSpan? heartbeat, TimeSpan? timeout,
-        bool start, string? redisUrl, Func<IPresenceStore, IPresenceStore>? wrapStore)
+        bool start, string? redisUrl, Func<IPresenceStore, IPresenceStore>? wrapStore, bool relay = true)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -58,7 +65,7 @@ public sealed class PresenceInstance : IAsyncDisposable
             collection.Remove(inner);
             collection.AddSingleton(sp => wrapStore((IPresenceStore)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)));
         }
-        var instance = new PresenceInstance(collection.BuildServiceProvider(), start);
+        var instance = new PresenceInstance(collection.BuildServiceProvider(), start, relay);
         foreach (var service in instance.hosted) await service.StartAsync(CancellationToken.None);
         return instance;
     }
