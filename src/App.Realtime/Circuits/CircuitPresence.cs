@@ -63,6 +63,12 @@ public sealed class CircuitPresence(IPresence presence, IRealtimeCircuit circuit
         foreach (var handle in current) await handle.ConnectAsync();
     }
 
+    /// <summary>Whether <paramref name="handle"/> should be in the store now: still held, circuit open and connected.</summary>
+    private bool Wants(Handle handle)
+    {
+        lock (changing) return connected && !disposed && handles.Contains(handle);
+    }
+
     private async Task RemoveAsync(Handle handle)
     {
         lock (changing) handles.Remove(handle);
@@ -95,7 +101,10 @@ public sealed class CircuitPresence(IPresence presence, IRealtimeCircuit circuit
             await gate.WaitAsync();
             try
             {
-                live ??= await owner.store.TrackAsync(Topic, key, Meta, owner.originId);
+                // Asked for from a list taken earlier (a reconnect, a track racing a drop): the handle may have been
+                // disposed or the connection lost since. Checked under the gate, so whatever removes it later waits
+                // for this track and then takes it out again.
+                if (live is null && owner.Wants(this)) live = await owner.store.TrackAsync(Topic, key, Meta, owner.originId);
             }
             catch (Exception ex)
             {

@@ -14,11 +14,10 @@ public interface IPresence
     /// <summary>Adds <paramref name="meta"/> under <paramref name="key"/> (a user id) on <paramref name="topic"/> for one
     /// connection; dispose the result to leave. Never throws because the store is down: the entry is written when it
     /// is back.</summary>
-    Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId,
-        CancellationToken cancellationToken = default);
+    Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId);
 
     /// <summary>Who is present on <paramref name="topic"/> now (expired entries left out).</summary>
-    Task<PresenceState> ListAsync(string topic, CancellationToken cancellationToken = default);
+    Task<PresenceState> ListAsync(string topic);
 }
 
 /// <summary>One tracked connection's entry; dispose to leave.</summary>

@@ -1,7 +1,7 @@
 namespace App.Realtime.Presence;
 
-/// <summary>One stored entry: a connection's meta under its user's key, who wrote it and until when it counts.</summary>
-internal sealed record PresenceRow(string Ref, string Key, PresenceMeta Meta, string Instance, DateTimeOffset ExpiresAt);
+/// <summary>One stored entry: a connection's meta under its user's key, and until when it counts.</summary>
+internal sealed record PresenceRow(string Ref, string Key, PresenceMeta Meta, DateTimeOffset ExpiresAt);
 
 /// <summary>Where presence lives: this process (default) or Redis (across instances). Every write returns the topic's
 /// state after it, read atomically with a new version.</summary>

@@ -22,14 +22,13 @@ internal sealed class RealtimePresence(
 {
     private readonly ConcurrentDictionary<string, Tracking> own = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
-    private readonly string instance = Guid.NewGuid().ToString("N")[..12];
     private Task? loop;
     private int failing;
+    private DateTimeOffset retellUntil; // heartbeat loop only
 
     private PresenceOptions Options => options.Value;
 
-    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId,
-        CancellationToken cancellationToken = default)
+    public async Task<IPresenceTracking> TrackAsync(string topic, string key, PresenceMeta meta, string connectionId)
     {
         if (!RealtimeTopics.IsValid(topic)) throw new ArgumentException($"'{topic}' is not a topic.", nameof(topic));
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -43,7 +42,7 @@ internal sealed class RealtimePresence(
         return tracking;
     }
 
-    public async Task<PresenceState> ListAsync(string topic, CancellationToken cancellationToken = default)
+    public async Task<PresenceState> ListAsync(string topic)
     {
         try
         {
@@ -57,7 +56,7 @@ internal sealed class RealtimePresence(
     }
 
     private PresenceRow RowOf(Tracking tracking) =>
-        new(tracking.Ref, tracking.Key, tracking.Meta, instance, time.GetUtcNow() + Options.Timeout);
+        new(tracking.Ref, tracking.Key, tracking.Meta, time.GetUtcNow() + Options.Timeout);
 
     private async Task WriteAsync(Tracking tracking)
     {
@@ -93,12 +92,19 @@ internal sealed class RealtimePresence(
     {
         try
         {
-            var rows = own.Values.Select(t => (t.Topic, RowOf(t))).ToArray();
+            var tracked = own.Values.ToArray();
+            var rows = tracked.Select(t => (t.Topic, Row: RowOf(t))).ToArray();
             var rewritten = await store.RenewAsync(rows);
-            // After an outage, every topic this instance is on is told again: joins and leaves made meanwhile were
-            // never published (and a write queued during the outage may have landed since, unannounced).
+            await UndoStaleRenewalsAsync(tracked, rows);
+            // After an outage (or rows lost with Redis' data), every topic this instance is on is told again, and again
+            // on each heartbeat for one Timeout: joins and leaves made meanwhile were never published, the other instances
+            // write their rows back only on their own next heartbeat, and what they tell is lost on an instance whose
+            // relay has not resubscribed yet. Without the repeats a list could keep a state from before they were back.
             var recovered = Volatile.Read(ref failing) == 1;
-            var tell = recovered ? rows.Select(r => r.Topic).Concat(rewritten).Distinct(StringComparer.Ordinal) : rewritten;
+            if (recovered || rewritten.Count > 0) retellUntil = time.GetUtcNow() + Options.Timeout;
+            var tell = time.GetUtcNow() < retellUntil
+                ? rows.Select(r => r.Topic).Concat(rewritten).Distinct(StringComparer.Ordinal)
+                : rewritten;
             foreach (var topic in tell) Publish(await store.ListAsync(topic, time.GetUtcNow()));
             foreach (var state in await store.SweepAsync(time.GetUtcNow())) Publish(state);
             if (recovered && Interlocked.Exchange(ref failing, 0) == 1) logger.LogInformation("Presence store reachable again");
@@ -107,6 +113,25 @@ internal sealed class RealtimePresence(
         {
             // Whatever it was, the next heartbeat tries again: a loop that died would leave this instance's users to expire.
             Failed(ex, "renewing", "*");
+        }
+    }
+
+    /// <summary>A leave or an update that ran while the renewal was on its way may have been overwritten by it (the row
+    /// written back, or its old meta): both are done again. A leave removes from <see cref="own"/> before the store, so
+    /// one that this check misses runs entirely after the renewal.</summary>
+    private async Task UndoStaleRenewalsAsync(Tracking[] tracked, (string Topic, PresenceRow Row)[] rows)
+    {
+        for (var i = 0; i < tracked.Length; i++)
+        {
+            var tracking = tracked[i];
+            if (!own.ContainsKey(tracking.Ref))
+            {
+                if (await store.RemoveAsync(tracking.Topic, tracking.Ref, time.GetUtcNow()) is { } state) Publish(state);
+            }
+            else if (tracking.Meta != rows[i].Row.Meta)
+            {
+                await WriteAsync(tracking);
+            }
         }
     }
 

@@ -6,7 +6,7 @@ namespace App.Realtime.Presence;
 
 /// <summary>
 /// Presence shared by every instance through Redis: a hash per topic (<c>{prefix}:presence:{topic}</c>, field = the
-/// entry's ref, value = key, meta, instance and expiry), a version counter per topic, and a set of topics to sweep.
+/// entry's ref, value = key, meta and expiry), a version counter per topic, and a set of topics to sweep.
 /// Each write runs in a transaction with the version increment and the read of the whole hash, so every published
 /// state is a consistent snapshot with its own version. Expiry is in the value (Redis cannot expire hash fields in 7.0):
 /// readers skip expired rows and every instance's sweep deletes them; the instance whose HDEL removed a row publishes.
@@ -103,7 +103,7 @@ internal sealed class RedisPresenceStore(RedisConnection redis) : IPresenceStore
         entries.Select(e => Deserialize(e.Name!, e.Value)).OfType<PresenceRow>();
 
     private static string Serialize(PresenceRow row) => JsonSerializer.Serialize(
-        new StoredRow(row.Key, row.Meta.Name, row.Meta.Activity, row.Meta.Subject, row.Instance, row.ExpiresAt.ToUnixTimeMilliseconds()),
+        new StoredRow(row.Key, row.Meta.Name, row.Meta.Activity, row.Meta.Subject, row.ExpiresAt.ToUnixTimeMilliseconds()),
         RealtimeJson.Wire);
 
     /// <summary>Null for anything malformed (it is then swept as expired).</summary>
@@ -114,7 +114,7 @@ internal sealed class RedisPresenceStore(RedisConnection redis) : IPresenceStore
             var stored = JsonSerializer.Deserialize<StoredRow>((string)value!, RealtimeJson.Wire);
             return stored is null
                 ? null
-                : new PresenceRow(reference, stored.Key, new PresenceMeta(stored.Name, stored.Activity, stored.Subject), stored.Instance,
+                : new PresenceRow(reference, stored.Key, new PresenceMeta(stored.Name, stored.Activity, stored.Subject),
                     DateTimeOffset.FromUnixTimeMilliseconds(stored.ExpiresAt));
         }
         catch (JsonException)
@@ -123,5 +123,5 @@ internal sealed class RedisPresenceStore(RedisConnection redis) : IPresenceStore
         }
     }
 
-    private sealed record StoredRow(string Key, string Name, string Activity, string? Subject, string Instance, long ExpiresAt);
+    private sealed record StoredRow(string Key, string Name, string Activity, string? Subject, long ExpiresAt);
 }

@@ -42,9 +42,12 @@ public sealed class LiveRealtime
 
     /// <summary>As <see cref="AddTo(BunitContext, Action{RealtimeBuilder}?)"/>, for tests without a database: the
     /// signed-in user hears <paramref name="topics"/>.</summary>
-    public static LiveRealtime AddWithTopics(BunitContext context, params string[] topics)
+    public static LiveRealtime AddWithTopics(BunitContext context, params string[] topics) => AddWithTopics(context, null, topics);
+
+    /// <summary>As <see cref="AddWithTopics(BunitContext, string[])"/>, with more configuration (e.g. Redis).</summary>
+    public static LiveRealtime AddWithTopics(BunitContext context, Action<RealtimeBuilder>? configure, params string[] topics)
     {
-        var live = AddTo(context);
+        var live = AddTo(context, configure);
         context.Services.AddSingleton<IRealtimeAudienceResolver>(new FixedTopics(topics));
         return live;
     }

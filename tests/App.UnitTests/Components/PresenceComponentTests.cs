@@ -2,14 +2,17 @@ using System.Security.Claims;
 using App.Domain.Events;
 using App.Domain.Workspaces;
 using App.Realtime;
+using App.Realtime.Circuits;
 using App.Realtime.Presence;
 using App.UnitTests.Infrastructure;
+using App.UnitTests.Realtime.Presence;
 using App.Web.Auth;
 using App.Web.Shell;
 using App.Web.Workspaces;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace App.UnitTests.Components;
 
@@ -46,6 +49,26 @@ public sealed class PresenceComponentTests : MudComponentTest
 
         await Context.DisposeComponentsAsync();
         Assert.Equal(["Bob"], (await Presence.ListAsync(Topic)).Entries.Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task PresenceList_disposed_while_its_join_is_on_its_way_leaves_once_the_join_lands()
+    {
+        // The circuit's presence goes through a store call that the test holds (a slow Redis, say).
+        PausedTrackPresence? paused = null;
+        Context.Services.AddScoped(sp => new CircuitPresence(paused = new PausedTrackPresence(sp.GetRequiredService<IPresence>()),
+            sp.GetRequiredService<IRealtimeCircuit>(), sp.GetRequiredService<ILogger<CircuitPresence>>()));
+        await realtime.SignInAsync("ann", "Ann");
+        Context.Render<PresenceList>(p => p.Add(c => c.Topic, Topic).Add(c => c.Key, "ann").Add(c => c.Meta, new PresenceMeta("Ann")));
+        await paused!.Entered.Task;
+
+        var disposing = Context.DisposeComponentsAsync();
+        paused.Release.SetResult();
+        await paused.Landed.Task;
+        await disposing;
+
+        // The join landed after the list was gone: it is taken out again at once (not left to stay online).
+        await WaitAsync(() => Presence.ListAsync(Topic).Result.Entries.Count == 0);
     }
 
     [Fact]

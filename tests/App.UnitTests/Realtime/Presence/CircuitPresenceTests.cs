@@ -44,6 +44,26 @@ public sealed class CircuitPresenceTests
         Assert.Empty(await NamesAsync(instance));
     }
 
+    [Fact]
+    public async Task A_handle_disposed_while_a_reconnect_is_tracking_the_circuit_stays_gone()
+    {
+        await using var instance = await PresenceInstance.StartAsync(PresenceInstance.Memory, "unused");
+        var paused = new PausedTrackPresence(instance.Presence);
+        var circuit = new CircuitPresence(paused, new Origin("c-tab"), NullLogger<CircuitPresence>.Instance);
+        await circuit.ConnectionDownAsync();
+        await using var ann = await circuit.TrackAsync(Topic, "ann", new PresenceMeta("Ann"));
+        var bob = await circuit.TrackAsync(Topic, "bob", new PresenceMeta("Bob"));
+
+        // The connection comes back; while Ann's entry is on its way to the store, the page drops Bob's.
+        var up = circuit.ConnectionUpAsync();
+        await paused.Entered.Task;
+        await bob.DisposeAsync();
+        paused.Release.SetResult();
+        await up;
+
+        Assert.Equal(["Ann"], await NamesAsync(instance));
+    }
+
     private static async Task<IEnumerable<string>> NamesAsync(PresenceInstance instance) =>
         (await instance.Presence.ListAsync(Topic)).Entries.Select(e => e.Name).ToArray();
 

@@ -13,10 +13,12 @@ public sealed class PresenceInstance : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly IHostedService[] hosted;
 
-    private PresenceInstance(ServiceProvider services, bool start)
+    private PresenceInstance(ServiceProvider services, bool start, bool relay)
     {
         this.services = services;
-        hosted = start ? services.GetServices<IHostedService>().ToArray() : [];
+        hosted = !start ? []
+            : relay ? services.GetServices<IHostedService>().ToArray()
+            : services.GetServices<IHostedService>().OfType<RealtimePresence>().ToArray<IHostedService>();
     }
 
     public const string Memory = "memory";
@@ -25,15 +27,26 @@ public sealed class PresenceInstance : IAsyncDisposable
     public static TheoryData<string> Stores => new() { Memory, Redis };
 
     /// <summary><paramref name="start"/> false: no heartbeat, no sweep, no relay (an instance that is about to die).</summary>
-    public static async Task<PresenceInstance> StartAsync(string store, string prefix, TimeSpan? heartbeat = null,
-        TimeSpan? timeout = null, bool start = true)
+    public static Task<PresenceInstance> StartAsync(string store, string prefix, TimeSpan? heartbeat = null,
+        TimeSpan? timeout = null, bool start = true) =>
+        StartAsync(store, prefix, heartbeat, timeout, start, redisUrl: null, wrapStore: null);
+
+    /// <summary>As above, without the relay: presence heartbeats, but this instance hears no other instance's events
+    /// (what a relay still resubscribing after an outage hears).</summary>
+    internal static Task<PresenceInstance> StartDeafAsync(string prefix, TimeSpan heartbeat, TimeSpan timeout, string redisUrl) =>
+        StartAsync(Redis, prefix, heartbeat, timeout, start: true, redisUrl, wrapStore: null, relay: false);
+
+    /// <summary>As above, on the Redis at <paramref name="redisUrl"/> (default the shared test Redis) and with the store
+    /// wrapped by <paramref name="wrapStore"/> (to catch a store call mid-flight).</summary>
+    internal static async Task<PresenceInstance> StartAsync(string store, string prefix, TimeSpan? heartbeat, TimeSpan? timeout,
+        bool start, string? redisUrl, Func<IPresenceStore, IPresenceStore>? wrapStore, bool relay = true)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
         var builder = collection.AddRealtime();
         if (store == Redis)
         {
-            var url = TestEnvironment.RedisUrl;
+            var url = redisUrl ?? TestEnvironment.RedisUrl;
             builder.AddRedis(o =>
             {
                 o.Url = url;
@@ -46,7 +59,13 @@ public sealed class PresenceInstance : IAsyncDisposable
             o.HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(5);
             o.Timeout = timeout ?? TimeSpan.FromSeconds(15);
         });
-        var instance = new PresenceInstance(collection.BuildServiceProvider(), start);
+        if (wrapStore is not null)
+        {
+            var inner = collection.Last(d => d.ServiceType == typeof(IPresenceStore));
+            collection.Remove(inner);
+            collection.AddSingleton(sp => wrapStore((IPresenceStore)ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)));
+        }
+        var instance = new PresenceInstance(collection.BuildServiceProvider(), start, relay);
         foreach (var service in instance.hosted) await service.StartAsync(CancellationToken.None);
         return instance;
     }
@@ -54,6 +73,7 @@ public sealed class PresenceInstance : IAsyncDisposable
     public static string NewPrefix() => "presence-test-" + Guid.NewGuid().ToString("N")[..10];
 
     public IPresence Presence => services.GetRequiredService<IPresence>();
+    internal RealtimePresence Engine => services.GetRequiredService<RealtimePresence>();
     public RealtimeAudience Audience => services.GetRequiredService<RealtimeAudience>();
     public IRealtimePublisher Publisher => services.GetRequiredService<IRealtimePublisher>();
 
