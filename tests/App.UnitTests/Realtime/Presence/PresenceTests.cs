@@ -27,7 +27,7 @@ public sealed class PresenceTests
         Assert.Equal(["Ann", "Bob"], state.Entries.Select(e => e.Name));
         Assert.Equal(2, state.Entries.Single(e => e.Key == "ann").Metas.Count);
         Assert.Equal(["Ann", "Bob"], member.LastPresence(Topic)!.Entries.Select(e => e.Name));
-        Assert.Empty(outsider.Received.Where(e => e.Name == PresenceEvents.Changed));
+        Assert.DoesNotContain(outsider.Received, e => e.Name == PresenceEvents.Changed);
         Assert.Empty((await instance.Presence.ListAsync(OtherTopic)).Entries);
 
         await annTab1.DisposeAsync();
