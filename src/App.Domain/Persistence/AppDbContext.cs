@@ -1,6 +1,7 @@
 using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Events;
+using App.Domain.Outbox;
 using App.Domain.Projects;
 using App.Domain.Users;
 using App.Domain.Workspaces;
@@ -12,9 +13,10 @@ namespace App.Domain.Persistence;
 /// <summary>
 /// The app's database. Provider specifics live in the sealed subclasses (<see cref="SqliteAppDbContext"/>,
 /// <see cref="MySqlAppDbContext"/>) so each keeps its own migrations.
-/// It is also the <see cref="IEntityChangeOutbox"/> of its unit of work: staged events are published after
+/// It is also the <see cref="IEntityChangeOutbox"/> of its unit of work: a staged event is written as an
+/// <see cref="OutboxMessage"/> row in the same save (so in the same transaction) and published after
 /// <c>SaveChanges</c> succeeds outside a transaction, or when the open transaction commits; a failure or a
-/// rollback drops them.
+/// rollback drops both. Rows left undispatched (the process died, the relay was down) are sent by the sweep.
 /// </summary>
 public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOutbox
 {
@@ -32,6 +34,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public void Stage(IRealtimeDomainEvent domainEvent)
     {
@@ -41,8 +44,25 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
         if (Database.CurrentTransaction is null && !ChangeTracker.HasChanges())
             throw new InvalidOperationException(
                 $"'{domainEvent.Name}' was staged with no pending change: stage after making the change and before SaveChanges, or inside a transaction.");
-        staged.Add(domainEvent);
+        var durable = WithEventId(domainEvent);
+        if (durable.EventId is { } eventId)
+            OutboxMessages.Add(new OutboxMessage
+            {
+                EventId = eventId, Name = durable.Name, Body = OutboxBody.Write(durable), CreatedAt = DateTime.UtcNow,
+            });
+        staged.Add(durable);
     }
+
+    private static IRealtimeDomainEvent WithEventId(IRealtimeDomainEvent domainEvent) => domainEvent switch
+    {
+        { EventId: not null } => domainEvent,
+        EntityChange c => c with { EventId = NewEventId() },
+        RealtimeMessage m => m with { EventId = NewEventId() },
+        _ => domainEvent,
+    };
+
+    /// <summary>32 hex characters (<see cref="OutboxMessage.EventIdLength"/>).</summary>
+    public static string NewEventId() => Guid.NewGuid().ToString("N");
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -74,6 +94,13 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
         var batch = staged.ToArray();
         staged.Clear();
         foreach (var domainEvent in batch) await events.PublishAsync(domainEvent);
+    }
+
+    internal void RequireStagedSaved()
+    {
+        if (ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+            throw new InvalidOperationException(
+                "An event was staged after the transaction's last SaveChanges: call SaveChanges before committing, so the event is saved with the change.");
     }
 
     internal void DiscardStaged()
