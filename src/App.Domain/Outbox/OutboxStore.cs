@@ -16,6 +16,15 @@ public sealed class OutboxStore(IDbContextFactory<AppDbContext> dbFactory)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, at), ct);
     }
 
+    /// <summary>Makes rows dispatched at or after <paramref name="since"/> undispatched again, so the sweep sends them
+    /// again (the relay lost them: Redis restarted empty). Receivers route an event id once.</summary>
+    public async Task<int> UndoDispatchedSinceAsync(DateTime since, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.OutboxMessages.Where(m => m.DispatchedAt != null && m.DispatchedAt >= since)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, (DateTime?)null), ct);
+    }
+
     /// <summary>Rows not dispatched, written before <paramref name="createdBefore"/>, after row <paramref name="afterId"/>, oldest first.</summary>
     public async Task<IReadOnlyList<Pending>> UndispatchedAsync(DateTime createdBefore, long afterId, int max, CancellationToken ct = default)
     {

@@ -22,6 +22,8 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 {
     private readonly IDomainEvents events;
     private readonly List<IRealtimeDomainEvent> staged = [];
+    // SaveChanges commits its own transaction before it accepts the rows it wrote: that commit is not checked.
+    private bool saving;
 
     protected AppDbContext(DbContextOptions options, IDomainEvents events) : base(options)
     {
@@ -66,7 +68,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        int written;
+        saving = true;
+        try { written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken); }
+        finally { saving = false; }
         if (Database.CurrentTransaction is null)
         {
             DomainCallUnitOfWork.ReportCommit();
@@ -78,7 +83,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        int written;
+        saving = true;
+        try { written = base.SaveChanges(acceptAllChangesOnSuccess); }
+        finally { saving = false; }
         if (Database.CurrentTransaction is null)
         {
             DomainCallUnitOfWork.ReportCommit();
@@ -98,7 +106,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 
     internal void RequireStagedSaved()
     {
-        if (ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        if (!saving && ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
             throw new InvalidOperationException(
                 "An event was staged after the transaction's last SaveChanges: call SaveChanges before committing, so the event is saved with the change.");
     }

@@ -14,7 +14,7 @@ namespace App.Realtime.Redis;
 /// (XREAD; no consumer group, since every instance wants every event), so after an outage it catches up from where
 /// it stopped. When that is impossible (Redis restarted and lost the stream, or trimmed entries not yet read) every
 /// local connection is told it missed events (circuits' <c>onMissed</c>, the hub's <c>realtime.missed</c>, SSE's
-/// <c>reset</c>).
+/// <c>reset</c>), and <see cref="RealtimeRelayGaps"/> hears from when, so the app's outbox sends those events again.
 /// Start-up never waits for Redis. Sending never blocks the publisher: events go through a bounded queue to one
 /// sender, which pipelines them. While Redis is down, events still reach this instance's clients; those that could
 /// not cross are counted (realtime.relay_failures), and <see cref="IRealtimeRelay.SendConfirmedAsync"/> tells the
@@ -23,8 +23,8 @@ namespace App.Realtime.Redis;
 /// than <see cref="RealtimeRedisOptions.ReplayWindow"/> is dropped and counted (realtime.relay_rejected), and an
 /// event id already routed is dropped by the publisher (realtime.duplicates).
 /// </summary>
-public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience audience, IOptions<RealtimeRedisOptions> options,
-    RealtimeMetrics metrics, TimeProvider clock, ILogger<RedisRealtimeRelay> logger) : IRealtimeRelay, IHostedService
+public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience audience, RealtimeRelayGaps gaps,
+    IOptions<RealtimeRedisOptions> options, RealtimeMetrics metrics, TimeProvider clock, ILogger<RedisRealtimeRelay> logger) : IRealtimeRelay, IHostedService
 {
     /// <summary>The one field of a stream entry: MAC, send time, event JSON.</summary>
     public const string EntryField = "m";
@@ -37,6 +37,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
         new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource stopping = new();
     private RedisKey stream;
+    private RedisKey epoch;
     private RelaySignature signature = null!;
     private long lastRejectionLogged = -(long)RejectionLogEvery.TotalMilliseconds;
     private long rejectedSinceLog;
@@ -45,6 +46,10 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
     // Set when the connection came back (or a read failed): the next read first checks the stream is still the one
     // this instance was reading.
     private volatile bool verify;
+    // When this instance last read the stream successfully: entries added after it may be lost with a restart.
+    private DateTimeOffset lastRead;
+    // Entries that were on the stream this long before the last read may still have been unread (a slow reader).
+    private static readonly TimeSpan LostMargin = TimeSpan.FromSeconds(5);
 
     public event Action<RealtimeEvent>? Received;
 
@@ -73,6 +78,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
     public Task StartAsync(CancellationToken cancellationToken)
     {
         stream = redis.Key("realtime:stream");
+        epoch = redis.Key("realtime:stream-epoch");
         signature = new RelaySignature(settings.RelayKey, stream.ToString());
         redis.Restored += OnRestored;
         reader = Task.Run(ReadLoopAsync, CancellationToken.None);
@@ -131,7 +137,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
     private async Task ReadLoopAsync()
     {
         var started = false;
-        string? runId = null;
+        string? currentEpoch = null;
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -140,17 +146,19 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
                 if (!started)
                 {
                     // A new instance starts at the end: what was sent before it started is no client's business here.
-                    runId = await RunIdAsync(db);
+                    currentEpoch = await EpochAsync(db);
                     Position = (await StreamStateAsync(db))?.LastGenerated ?? Start;
+                    lastRead = clock.GetUtcNow();
                     started = true;
                     verify = false;
                 }
                 else if (verify)
                 {
                     verify = false;
-                    runId = await VerifyAsync(db, runId);
+                    currentEpoch = await VerifyAsync(db, currentEpoch);
                 }
                 var entries = await db.StreamReadAsync(stream, Position, ReadBatch);
+                lastRead = clock.GetUtcNow();
                 foreach (var entry in entries)
                 {
                     Position = entry.Id!;
@@ -178,10 +186,10 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
 
     /// <summary>After a gap in reading: whether entries this instance had not read yet may be gone. If so every
     /// local connection is told it missed events; the reading goes on from what the stream holds now.</summary>
-    private async Task<string?> VerifyAsync(IDatabase db, string? knownRunId)
+    private async Task<string?> VerifyAsync(IDatabase db, string? knownEpoch)
     {
-        var runId = await RunIdAsync(db);
-        var restarted = knownRunId is not null && runId is not null && runId != knownRunId;
+        var currentEpoch = await EpochAsync(db);
+        var restarted = knownEpoch is not null && currentEpoch != knownEpoch;
         var state = await StreamStateAsync(db);
         string? reason = null;
         if (state is null)
@@ -197,15 +205,16 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
         else if (state.MaxDeleted is { } deleted && StreamIdComparer.Compare(deleted, Position) > 0)
             reason = "entries this instance had not read were trimmed";
         else if (restarted)
-            reason = "Redis restarted";
+            reason = "Redis restarted or was flushed";
         if (reason is not null)
         {
             var connections = audience.Connections;
             foreach (var connection in connections) connection.NotifyMissed();
+            gaps.Report(lastRead - LostMargin);
             logger.LogWarning("Realtime events from other instances may be lost: {Reason}; {Count} connections told they missed events",
                 reason, connections.Count);
         }
-        return runId ?? knownRunId;
+        return currentEpoch ?? knownEpoch;
     }
 
     private sealed record StreamState(string LastGenerated, string? MaxDeleted);
@@ -235,19 +244,14 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
         return last is null ? null : new StreamState(last, deleted == Start ? null : deleted);
     }
 
-    /// <summary>The Redis server's run id (new on every restart), or null when INFO is not allowed.</summary>
-    private static async Task<string?> RunIdAsync(IDatabase db)
+    /// <summary>The id of the Redis data this instance reads: a key set once by the first instance to find it
+    /// missing, so a Redis that restarted empty (or was flushed) has a new one. (INFO's run_id would need admin mode.)</summary>
+    private async Task<string?> EpochAsync(IDatabase db)
     {
-        try
-        {
-            var info = (string?)await db.ExecuteAsync("INFO", "server") ?? "";
-            var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("run_id:", StringComparison.Ordinal));
-            return line?["run_id:".Length..].Trim();
-        }
-        catch (RedisServerException)
-        {
-            return null;
-        }
+        var value = await db.StringGetAsync(epoch);
+        if (!value.IsNull) return value;
+        await db.StringSetAsync(epoch, Guid.NewGuid().ToString("N"), when: When.NotExists);
+        return await db.StringGetAsync(epoch);
     }
 
     private void OnEntry(StreamEntry entry)

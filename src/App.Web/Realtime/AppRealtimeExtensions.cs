@@ -54,6 +54,7 @@ public static class AppRealtimeExtensions
                 o.Prefix = settings.RealtimeRedisPrefix;
                 o.ClientName = "app-web";
                 o.RelayKey = settings.RealtimeRelayKey!;
+                o.StreamMaxLength = settings.RealtimeStreamLength;
             });
             services.AddSingleton<ISseTokenNonces, RedisSseTokenNonces>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.DependencyTag]);

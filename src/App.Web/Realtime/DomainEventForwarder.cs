@@ -16,10 +16,11 @@ public sealed class DomainEventForwarder(IDomainEvents events, IRealtimePublishe
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        subscription = events.Subscribe<IRealtimeDomainEvent>((e, _) =>
+        subscription = events.Subscribe<IRealtimeDomainEvent>((e, ct) =>
         {
             if (e.EventId is null) publisher.Publish(ToRealtimeEvent(e));
             else if (outbox is not null) outbox.Dispatch(e);
+            // No outbox here (a test host): publish once, nothing to mark.
             else _ = publisher.PublishOnceAsync(ToRealtimeEvent(e));
             return ValueTask.CompletedTask;
         });

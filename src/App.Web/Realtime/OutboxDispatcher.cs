@@ -14,10 +14,12 @@ namespace App.Web.Realtime;
 /// between instances (a second or two late), and after a crash another instance sends what the dead one committed.
 /// Receivers route each event id once (<see cref="IRealtimePublisher.PublishOnceAsync"/>). Dispatched rows are
 /// deleted after <see cref="KeepDispatched"/>; rows that could not be relayed for <see cref="GiveUpAfter"/> are
-/// deleted with a warning (every instance has routed them from the database by then).
+/// deleted with a warning (every instance has routed them from the database by then). When the relay reports that
+/// entries may have been lost after it held them (<see cref="RealtimeRelayGaps"/>: Redis restarted empty), the rows
+/// dispatched since then are made undispatched, so the sweep sends them again.
 /// </summary>
-public sealed class OutboxDispatcher(IRealtimePublisher publisher, OutboxStore store, TimeProvider clock, ILogger<OutboxDispatcher> logger)
-    : BackgroundService
+public sealed class OutboxDispatcher(IRealtimePublisher publisher, OutboxStore store, RealtimeRelayGaps gaps, TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan SweepAfter = TimeSpan.FromSeconds(2);
@@ -54,8 +56,24 @@ public sealed class OutboxDispatcher(IRealtimePublisher publisher, OutboxStore s
         if (await publishing) relayed.Writer.TryWrite(eventId);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(MarkLoopAsync(stoppingToken), SweepLoopAsync(stoppingToken));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        gaps.Lost += OnRelayLost;
+        try
+        {
+            await Task.WhenAll(MarkLoopAsync(stoppingToken), SweepLoopAsync(stoppingToken));
+        }
+        finally
+        {
+            gaps.Lost -= OnRelayLost;
+        }
+    }
+
+    private void OnRelayLost(DateTimeOffset since) => _ = Task.Run(() => Safely(async () =>
+    {
+        var undone = await store.UndoDispatchedSinceAsync(since.UtcDateTime);
+        logger.LogWarning("The relay may have lost events sent since {Since:O}: {Count} outbox events will be sent again", since, undone);
+    }, "re-sending events the relay lost"));
 
     private async Task MarkLoopAsync(CancellationToken ct)
     {
