@@ -137,6 +137,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
     private async Task ReadLoopAsync()
     {
         var started = false;
+        var failures = 0;
         string? currentEpoch = null;
         while (!stopping.IsCancellationRequested)
         {
@@ -159,6 +160,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
                 }
                 var entries = await db.StreamReadAsync(stream, Position, ReadBatch);
                 lastRead = clock.GetUtcNow();
+                failures = 0;
                 foreach (var entry in entries)
                 {
                     Position = entry.Id!;
@@ -173,6 +175,7 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 redis.ReportDown("read: " + ex.GetType().Name);
+                logger.LogDebug("Reading realtime events from Redis failed (attempt {Attempt}); retrying in {Delay}", ++failures, RetryEvery);
                 verify = true;
                 try { await Task.Delay(RetryEvery, stopping.Token); } catch (OperationCanceledException) { return; }
             }
