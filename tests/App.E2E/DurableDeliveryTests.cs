@@ -29,8 +29,8 @@ public sealed class DurableDeliveryTests(ITestOutputHelper output)
         var clock = run.Clock;
         var saving = saver.RunAsync(workers: 1, pause: TimeSpan.FromMilliseconds(100));
         await Task.Delay(TimeSpan.FromSeconds(3));
+        var outageStart = clock.Elapsed; // before the kill: stopping waits for the port to close
         await run.Redis.StopAsync();
-        var outageStart = clock.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(10));
         await run.Redis.StartAgainAsync();
         var outageEnd = clock.Elapsed;

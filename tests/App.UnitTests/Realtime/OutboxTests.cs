@@ -94,6 +94,25 @@ public sealed class OutboxTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal("Committed then killed", tab.Received.Single(e => e.Id == eventId).Payload.GetProperty("name").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
+    public async Task Events_the_relay_lost_after_holding_them_are_relayed_again_and_not_routed_twice(string provider)
+    {
+        var services = await database.ServicesAsync(provider);
+        var dora = await Accounts.RegisterAsync(services, "Dora Outbox");
+        await using var instance = await Instance.StartAsync(services, relayUp: true);
+        var tab = instance.Listen(dora.WorkspaceId);
+        await services.GetRequiredService<ProjectService>().CreateAsync(dora.Actor, dora.WorkspaceId, new("Held then lost", null));
+        var received = Assert.Single(tab.Received, e => e.Name == ProjectService.ChangedEvent);
+        await Eventually.TrueAsync(() => DispatchedAt(services, received.Id!) is not null);
+
+        // Redis restarted empty before the other instances read it: the relay reports from when entries may be lost.
+        instance.Harness.Services.GetRequiredService<RealtimeRelayGaps>().Report(DateTimeOffset.UtcNow.AddSeconds(-5));
+        await Eventually.TrueAsync(() => instance.Relay.Sent.Count(e => e.Id == received.Id) == 2, TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => DispatchedAt(services, received.Id!) is not null);
+        Assert.Single(tab.Received, e => e.Name == ProjectService.ChangedEvent);
+    }
+
     private static DateTime? DispatchedAt(IServiceProvider services, string eventId)
     {
         using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
