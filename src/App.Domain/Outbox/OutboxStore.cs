@@ -36,12 +36,6 @@ public sealed class OutboxStore(IDbContextFactory<AppDbContext> dbFactory)
             .ToListAsync(ct);
     }
 
-    public async Task<int> CountUndispatchedAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.OutboxMessages.CountAsync(m => m.DispatchedAt == null, ct);
-    }
-
     /// <summary>Deletes rows dispatched before <paramref name="dispatchedBefore"/>, and rows never dispatched that were
     /// written before <paramref name="abandonedBefore"/> (the relay was down that long: their receivers are told they
     /// missed events when it returns). Returns both counts.</summary>

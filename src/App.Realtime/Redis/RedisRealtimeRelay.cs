@@ -53,8 +53,8 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
 
     public event Action<RealtimeEvent>? Received;
 
-    /// <summary>Where this instance reads next (the id of the last entry it read).</summary>
-    public string Position { get; private set; } = Start;
+    // Where this instance reads next (the id of the last entry it read).
+    private string Position { get; set; } = Start;
 
     private readonly record struct Outgoing(RealtimeEvent Event, TaskCompletionSource<bool>? Confirmed);
 
@@ -304,24 +304,5 @@ public sealed class RedisRealtimeRelay(RedisConnection redis, RealtimeAudience a
             try { await task.WaitAsync(TimeSpan.FromSeconds(3), cancellationToken); }
             catch (TimeoutException) { logger.LogWarning("The Redis relay did not stop within 3 s"); }
         }
-    }
-}
-
-/// <summary>Orders Redis stream ids (<c>milliseconds-sequence</c>) numerically.</summary>
-public static class StreamIdComparer
-{
-    public static int Compare(string a, string b)
-    {
-        var (am, asq) = Parse(a);
-        var (bm, bsq) = Parse(b);
-        return am != bm ? am.CompareTo(bm) : asq.CompareTo(bsq);
-    }
-
-    private static (ulong Ms, ulong Seq) Parse(string id)
-    {
-        var dash = id.IndexOf('-');
-        return dash < 0
-            ? (ulong.Parse(id), 0)
-            : (ulong.Parse(id.AsSpan(0, dash)), ulong.Parse(id.AsSpan(dash + 1)));
     }
 }

@@ -33,10 +33,6 @@ public sealed class OutboxDispatcher(IRealtimePublisher publisher, OutboxStore s
     private long sweptAfterId;
     private int failing;
 
-    /// <summary>Events dispatched by the sweep since start-up (left behind by a crash or a relay outage).</summary>
-    public long Swept => Interlocked.Read(ref swept);
-    private long swept;
-
     /// <summary>Publishes a committed event now; its row is marked once the relay holds it.</summary>
     public void Dispatch(IRealtimeDomainEvent domainEvent)
     {
@@ -135,7 +131,6 @@ public sealed class OutboxDispatcher(IRealtimePublisher publisher, OutboxStore s
                 unreadable.Add(row.EventId);
             }
         }
-        Interlocked.Add(ref swept, sends.Count);
         await Task.WhenAll(sends.Select(s => s.Relayed));
         var done = sends.Where(s => s.Relayed.Result).Select(s => s.EventId).Concat(unreadable).ToList();
         await store.MarkDispatchedAsync(done, clock.GetUtcNow().UtcDateTime, ct);
