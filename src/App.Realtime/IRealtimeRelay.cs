@@ -13,6 +13,14 @@ public interface IRealtimeRelay
     /// <summary>Sends an event published here to every other instance. Never throws; failures are counted.</summary>
     void Send(RealtimeEvent realtimeEvent);
 
+    /// <summary>Like <see cref="Send"/>, and completes true once the relay holds the event durably for the other
+    /// instances, false when it could not take it (the caller keeps it and retries: the app's outbox).</summary>
+    Task<bool> SendConfirmedAsync(RealtimeEvent realtimeEvent)
+    {
+        Send(realtimeEvent);
+        return Task.FromResult(true);
+    }
+
     /// <summary>Raised for events published on other instances.</summary>
     event Action<RealtimeEvent>? Received;
 }

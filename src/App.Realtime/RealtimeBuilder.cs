@@ -69,6 +69,9 @@ public sealed class RealtimeBuilder(IServiceCollection services)
         {
             if (string.IsNullOrWhiteSpace(o.Url)) throw new ArgumentException("Realtime Redis needs a Url.");
             RedisAddress.Parse(o.Url);
+            if (o.StreamMaxLength < 100) throw new ArgumentException("Realtime Redis StreamMaxLength must be at least 100.");
+            if (o.PollInterval <= TimeSpan.Zero || o.ReplayWindow <= TimeSpan.Zero)
+                throw new ArgumentException("Realtime Redis PollInterval and ReplayWindow must be positive.");
             if (!RelaySignature.IsStrongEnough(o.RelayKey))
                 throw new ArgumentException($"Realtime Redis needs a RelayKey of at least {RelaySignature.MinimumKeyLength} characters, the same on every instance.");
         });

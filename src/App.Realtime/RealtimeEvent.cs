@@ -14,6 +14,9 @@ namespace App.Realtime;
 /// </summary>
 public sealed record RealtimeEvent
 {
+    /// <summary>Unique per event, kept when an event is published again (an outbox retry) or relayed, so a receiver
+    /// routes each event once (<see cref="RecentEventIds"/>). The publisher gives one to an event that has none.</summary>
+    public string? Id { get; init; }
     public required string Name { get; init; }
     public required string Topic { get; init; }
     public JsonElement Payload { get; init; }

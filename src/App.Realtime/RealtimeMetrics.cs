@@ -20,6 +20,7 @@ public sealed class RealtimeMetrics : IDisposable
         meter.CreateObservableCounter("realtime.unroutable", () => Unroutable);
         meter.CreateObservableCounter("realtime.relay_failures", () => RelayFailures);
         meter.CreateObservableCounter("realtime.relay_rejected", () => RelayRejected);
+        meter.CreateObservableCounter("realtime.duplicates", () => Duplicates);
     }
 
     public long Published => Interlocked.Read(ref counters.Published);
@@ -32,6 +33,9 @@ public sealed class RealtimeMetrics : IDisposable
     public long RelayFailures => Interlocked.Read(ref counters.RelayFailures);
     /// <summary>Relay messages dropped because they were unsigned or forged.</summary>
     public long RelayRejected => Interlocked.Read(ref counters.RelayRejected);
+    /// <summary>Events not routed again because their id was already routed here (at-least-once delivery: an outbox
+    /// retry, the same event relayed by two instances).</summary>
+    public long Duplicates => Interlocked.Read(ref counters.Duplicates);
 
     public void OnPublished() => Interlocked.Increment(ref counters.Published);
     public void OnDelivered(int count = 1) => Interlocked.Add(ref counters.Delivered, count);
@@ -40,6 +44,7 @@ public sealed class RealtimeMetrics : IDisposable
     public void OnUnroutable() => Interlocked.Increment(ref counters.Unroutable);
     public void OnRelayFailure() => Interlocked.Increment(ref counters.RelayFailures);
     public void OnRelayRejected() => Interlocked.Increment(ref counters.RelayRejected);
+    public void OnDuplicate() => Interlocked.Increment(ref counters.Duplicates);
 
     public void Dispose() => meter.Dispose();
 
@@ -56,5 +61,6 @@ public sealed class RealtimeMetrics : IDisposable
         [FieldOffset(144)] public long Unroutable;
         [FieldOffset(152)] public long RelayFailures;
         [FieldOffset(160)] public long RelayRejected;
+        [FieldOffset(168)] public long Duplicates;
     }
 }

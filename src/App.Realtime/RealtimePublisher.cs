@@ -10,6 +10,12 @@ public interface IRealtimePublisher
     /// <summary>Numbers the event, relays it and routes it; returns it as delivered (with its sequence). Never
     /// waits for a subscriber and never throws because of one. A malformed name or topic throws.</summary>
     RealtimeEvent Publish(RealtimeEvent realtimeEvent);
+
+    /// <summary>Publishes an event that may be published more than once (at-least-once delivery from an outbox): it
+    /// needs an <see cref="RealtimeEvent.Id"/>, is routed here only the first time this instance sees that id, and is
+    /// relayed every time. Completes true once the relay holds it (at once without a relay), false when the relay
+    /// could not take it: publish it again later. Never throws because of a subscriber or the relay.</summary>
+    Task<bool> PublishOnceAsync(RealtimeEvent realtimeEvent);
 }
 
 /// <summary>
@@ -25,6 +31,7 @@ public sealed class RealtimePublisher(
     IEnumerable<IRealtimeAudienceRule> rules,
     IEnumerable<IRealtimeSink> sinks,
     IEnumerable<IRealtimeRelay> relays,
+    RecentEventIds recentIds,
     ILogger<RealtimePublisher> logger) : IRealtimePublisher, IHostedService
 {
     private readonly IRealtimeAudienceRule[] rules = rules.ToArray();
@@ -51,11 +58,40 @@ public sealed class RealtimePublisher(
 
     public RealtimeEvent Publish(RealtimeEvent realtimeEvent)
     {
+        Validate(realtimeEvent);
+        if (realtimeEvent.Id is null) realtimeEvent = realtimeEvent with { Id = NewId() };
+        else if (!recentIds.TryAdd(realtimeEvent.Id))
+        {
+            metrics.OnDuplicate();
+            return realtimeEvent;
+        }
+        return PublishNumbered(realtimeEvent, route: true, confirm: false).Numbered;
+    }
+
+    public Task<bool> PublishOnceAsync(RealtimeEvent realtimeEvent)
+    {
+        Validate(realtimeEvent);
+        if (string.IsNullOrEmpty(realtimeEvent.Id))
+            throw new ArgumentException($"'{realtimeEvent.Name}' needs an Id to be published once.");
+        var first = recentIds.TryAdd(realtimeEvent.Id);
+        if (!first) metrics.OnDuplicate();
+        return PublishNumbered(realtimeEvent, route: first, confirm: true).Relayed ?? Task.FromResult(true);
+    }
+
+    /// <summary>A new event id: 32 hex characters.</summary>
+    public static string NewId() => Guid.NewGuid().ToString("N");
+
+    private static void Validate(RealtimeEvent realtimeEvent)
+    {
         ArgumentNullException.ThrowIfNull(realtimeEvent);
         if (!RealtimeEventNames.IsValid(realtimeEvent.Name))
             throw new ArgumentException($"'{realtimeEvent.Name}' is not an event name such as 'projects.project.changed'.");
         if (realtimeEvent.Operation is not null && !RealtimeOperations.IsValid(realtimeEvent.Operation))
             throw new ArgumentException($"'{realtimeEvent.Operation}' is not Created, Updated or Deleted.");
+    }
+
+    private (RealtimeEvent Numbered, Task<bool>? Relayed) PublishNumbered(RealtimeEvent realtimeEvent, bool route, bool confirm)
+    {
         // Numbering and routing together, so this instance's events are routed in sequence order and every
         // connection and the SSE replay buffer see one arrival order (SSE resume relies on it). Routing only
         // enqueues, so the lock is held briefly.
@@ -67,16 +103,25 @@ public sealed class RealtimePublisher(
                 Sequence = sequence.Next(), Instance = InstanceId, TraceParent = realtimeEvent.TraceParent ?? RealtimeTracing.TraceParentOf(activity),
             };
             activity?.SetTag("realtime.sequence", numbered.Sequence);
-            metrics.OnPublished();
-            relay?.Send(numbered);
-            Route(numbered, fromThisInstance: true);
-            return numbered;
+            if (route) metrics.OnPublished();
+            Task<bool>? relayed = null;
+            if (confirm) relayed = relay?.SendConfirmedAsync(numbered);
+            else relay?.Send(numbered);
+            if (route) Route(numbered, fromThisInstance: true);
+            return (numbered, relayed);
         }
     }
 
     private void OnRelayed(RealtimeEvent realtimeEvent)
     {
         if (realtimeEvent.Instance == InstanceId) return;
+        // At least once: the same event may come back (an outbox retry here or on another instance, an entry read
+        // twice); it is routed the first time only. Older instances' events without an id are routed as they come.
+        if (realtimeEvent.Id is { } id && !recentIds.TryAdd(id))
+        {
+            metrics.OnDuplicate();
+            return;
+        }
         // Slots are drawn at random: two instances sharing one could hand out the same id (rare; visible here).
         if (RealtimeSequence.SlotOf(realtimeEvent.Sequence) == sequence.InstanceSlot && Interlocked.Exchange(ref slotClashReported, 1) == 0)
             logger.LogWarning("Instance {Other} numbers events in this instance's slot {Slot}: SSE ids may repeat; restart one of them",

@@ -38,6 +38,8 @@ public static class RealtimeServiceCollectionExtensions
         services.TryAddSingleton<RealtimeAudience>();
         services.TryAddSingleton<RealtimeSequence>();
         services.TryAddSingleton<RealtimeTail>();
+        services.TryAddSingleton<RecentEventIds>(_ => new RecentEventIds());
+        services.TryAddSingleton<RealtimeRelayGaps>();
         services.TryAddSingleton<IRealtimeAudienceResolver, UserTopicsOnly>();
         services.TryAddSingleton<RealtimePublisher>();
         services.TryAddSingleton<IRealtimePublisher>(sp => sp.GetRequiredService<RealtimePublisher>());

@@ -6,8 +6,8 @@ using App.Tests.Shared;
 
 namespace App.E2E;
 
-/// <summary>Two instances that start while Redis is down keep retrying their subscription; once Redis is up, an
-/// event published on one reaches the other's clients exactly once (a failed attempt must leave no handler).</summary>
+/// <summary>Two instances that start while Redis is down keep retrying to read the relay stream; once Redis is up,
+/// an event published on one reaches the other's clients exactly once (a failed attempt must leave nothing behind).</summary>
 public sealed class RedisLateStartTests
 {
     private const string RelayLog = "Logging__LogLevel__App.Realtime.Redis";
@@ -29,15 +29,15 @@ public sealed class RedisLateStartTests
         await using var b = await AppProcess.StartAsync(env);
         try
         {
-            // Both have failed to subscribe more than twice before Redis appears.
-            await WaitForAsync(() => a.Output.Contains("(attempt 3)") && b.Output.Contains("(attempt 3)"), "three failed subscribe attempts");
+            // Both have failed to read the relay stream more than twice before Redis appears.
+            await WaitForAsync(() => a.Output.Contains("(attempt 3)") && b.Output.Contains("(attempt 3)"), "three failed read attempts");
             await redis.StartAgainAsync();
 
             var onB = await BenchTokenAsync(b);
             var onA = await BenchTokenAsync(a);
             await using var hubOnB = await RealtimeClients.ConnectHubAsync(b.BaseUrl, onB);
 
-            // B subscribes on its next retry: publish on A until a tick crosses, then one more to count.
+            // B reads on its next retry: publish on A until a tick crosses, then one more to count.
             await WaitForAsync(async () =>
             {
                 var sequence = await PublishTickAsync(a, onA);

@@ -32,29 +32,47 @@ public sealed class RelaySignatureTests(BrowserFixture browser)
         var malloryId = (await TopicsAsync(malloryHub)).Single(t => t.StartsWith("user:"))["user:".Length..];
 
         await using var attacker = await ConnectionMultiplexer.ConnectAsync(redis.Url);
-        var channel = RedisChannel.Literal($"{prefix}:realtime:events");
+        var db = attacker.GetDatabase();
+        var stream = $"{prefix}:realtime:stream";
         var joinAlice = Event("workspaces.membership.changed", aliceWorkspace, new
         {
             workspaceId = aliceWorkspace["workspace:".Length..], userId = malloryId, email = mallory.Email, role = "Member", isMember = true,
         });
         var fakeProject = Event("projects.project.changed", aliceWorkspace, new { name = "Forged" });
-        // Unsigned, signed with a guessed key, and a real signature with the last byte flipped.
-        await attacker.GetSubscriber().PublishAsync(channel, joinAlice);
-        await attacker.GetSubscriber().PublishAsync(channel, Sign("guessed-key-guessed-key-guessed-key!", channel, fakeProject));
-        var tampered = Sign(AppProcess.TestRelayKey, channel, fakeProject);
+        // Unsigned, signed with a guessed key, a real signature with the last byte flipped, and a real signature made
+        // ten minutes ago (a replay of a captured entry: outside the 5-minute window).
+        await db.StreamAddAsync(stream, "m", joinAlice);
+        await db.StreamAddAsync(stream, "m", Sign("guessed-key-guessed-key-guessed-key!", stream, DateTimeOffset.UtcNow, fakeProject));
+        var tampered = Sign(AppProcess.TestRelayKey, stream, DateTimeOffset.UtcNow, fakeProject);
         tampered[^1] ^= 1;
-        await attacker.GetSubscriber().PublishAsync(channel, tampered);
+        await db.StreamAddAsync(stream, "m", tampered);
+        await db.StreamAddAsync(stream, "m", Sign(AppProcess.TestRelayKey, stream, DateTimeOffset.UtcNow.AddMinutes(-10), fakeProject));
 
         await Task.Delay(1000);
         Assert.DoesNotContain(aliceWorkspace, await TopicsAsync(malloryHub));
         Assert.DoesNotContain(aliceHub.Events, e => RealtimeClients.HubClient.PayloadName(e) == "Forged");
-        Assert.Matches(new Regex(@"^realtime_relay_rejected(_total)?(\{[^}]*\})? 3( |$)", RegexOptions.Multiline), await MetricsAsync(app));
+        Assert.Matches(new Regex(@"^realtime_relay_rejected(_total)?(\{[^}]*\})? 4( |$)", RegexOptions.Multiline), await MetricsAsync(app));
         Assert.Contains("without a valid signature", app.Output);
 
-        // The same message signed with the instances' key is taken: the forgeries above were refused for their
-        // signature, not their shape.
-        await attacker.GetSubscriber().PublishAsync(channel, Sign(AppProcess.TestRelayKey, channel, fakeProject));
+        // The same message signed now with the instances' key is taken: the forgeries above were refused for their
+        // signature, not their shape. Added again (a replay within the window), it is not routed twice.
+        var valid = Sign(AppProcess.TestRelayKey, stream, DateTimeOffset.UtcNow, fakeProject);
+        await db.StreamAddAsync(stream, "m", valid);
         await aliceHub.WaitForAsync(e => RealtimeClients.HubClient.PayloadName(e) == "Forged");
+        await db.StreamAddAsync(stream, "m", valid);
+        Assert.Matches(new Regex(@"^realtime_duplicates(_total)?(\{[^}]*\})? 1( |$)", RegexOptions.Multiline), await EventuallyAsync(app, "realtime_duplicates"));
+        Assert.Single(aliceHub.Events, e => RealtimeClients.HubClient.PayloadName(e) == "Forged");
+    }
+
+    private static async Task<string> EventuallyAsync(AppProcess app, string metric)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var metrics = await MetricsAsync(app);
+            if (Regex.IsMatch(metrics, $@"^{metric}(_total)?(\{{[^}}]*\}})? [1-9]", RegexOptions.Multiline) || DateTime.UtcNow > deadline) return metrics;
+            await Task.Delay(100);
+        }
     }
 
     [Theory]
@@ -73,15 +91,18 @@ public sealed class RelaySignatureTests(BrowserFixture browser)
 
     private static byte[] Event(string name, string topic, object payload) => JsonSerializer.SerializeToUtf8Bytes(new
     {
-        name, topic, payload, sequence = Random.Shared.NextInt64(1, long.MaxValue / 2), occurredAt = DateTimeOffset.UtcNow,
+        id = Guid.NewGuid().ToString("N"), name, topic, payload, sequence = Random.Shared.NextInt64(1, long.MaxValue / 2), occurredAt = DateTimeOffset.UtcNow,
         instance = "attacker",
     });
 
-    /// <summary>What an app instance publishes: HMAC-SHA256(key, channel + "\n" + json), then the JSON.</summary>
-    private static byte[] Sign(string key, RedisChannel channel, byte[] json)
+    /// <summary>What an app instance adds to the stream: HMAC-SHA256(key, stream + "\n" + sentAt + json), then sentAt
+    /// (Unix milliseconds, 8 bytes big-endian), then the JSON.</summary>
+    private static byte[] Sign(string key, string stream, DateTimeOffset sentAt, byte[] json)
     {
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), (byte[])[.. Encoding.UTF8.GetBytes(channel + "\n"), .. json]);
-        return [.. mac, .. json];
+        var stamp = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(stamp, sentAt.ToUnixTimeMilliseconds());
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), (byte[])[.. Encoding.UTF8.GetBytes(stream + "\n"), .. stamp, .. json]);
+        return [.. mac, .. stamp, .. json];
     }
 
     private static async Task<IReadOnlyList<string>> TopicsAsync(RealtimeClients.HubClient hub) =>

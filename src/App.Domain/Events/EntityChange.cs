@@ -22,4 +22,5 @@ public sealed record EntityChange : IRealtimeDomainEvent
     public string? ServiceToken { get; init; }
     public string? Method { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
+    public string? EventId { get; init; }
 }

@@ -55,7 +55,8 @@ public sealed class EntityChangePublisher
         EntityChangeOptions options, [CallerMemberName] string method = "")
     {
         ArgumentNullException.ThrowIfNull(outbox);
-        var change = Prepare(operation, entityId, options, method);
+        // The outbox keeps this id for every dispatch of the event, so the caller holds what receivers get.
+        var change = Prepare(operation, entityId, options, method) with { EventId = Guid.NewGuid().ToString("N") };
         outbox.Stage(change);
         return change;
     }

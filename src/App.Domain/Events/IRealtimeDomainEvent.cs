@@ -12,4 +12,7 @@ public interface IRealtimeDomainEvent : INamedDomainEvent
     string? ActorId { get; }
     string? OriginId { get; }
     DateTimeOffset OccurredAt { get; }
+    /// <summary>Set when the event is staged into the outbox (<see cref="IEntityChangeOutbox"/>): unique, and the same
+    /// however many times the event is dispatched, so receivers route it once. Null for events published at once.</summary>
+    string? EventId { get; }
 }

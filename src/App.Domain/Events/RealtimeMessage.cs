@@ -11,6 +11,7 @@ public sealed record RealtimeMessage : IRealtimeDomainEvent
     public string? ActorId { get; init; }
     public string? OriginId { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
+    public string? EventId { get; init; }
 
     /// <summary>Validates the name and scope and snapshots the payload.</summary>
     public static RealtimeMessage Create(string eventName, EventScope scope, object? payload,

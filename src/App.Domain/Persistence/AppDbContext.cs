@@ -1,6 +1,7 @@
 using App.Domain.Activity;
 using App.Domain.Audit;
 using App.Domain.Events;
+using App.Domain.Outbox;
 using App.Domain.Projects;
 using App.Domain.Users;
 using App.Domain.Workspaces;
@@ -12,14 +13,17 @@ namespace App.Domain.Persistence;
 /// <summary>
 /// The app's database. Provider specifics live in the sealed subclasses (<see cref="SqliteAppDbContext"/>,
 /// <see cref="MySqlAppDbContext"/>) so each keeps its own migrations.
-/// It is also the <see cref="IEntityChangeOutbox"/> of its unit of work: staged events are published after
+/// It is also the <see cref="IEntityChangeOutbox"/> of its unit of work: a staged event is written as an
+/// <see cref="OutboxMessage"/> row in the same save (so in the same transaction) and published after
 /// <c>SaveChanges</c> succeeds outside a transaction, or when the open transaction commits; a failure or a
-/// rollback drops them.
+/// rollback drops both. Rows left undispatched (the process died, the relay was down) are sent by the sweep.
 /// </summary>
 public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOutbox
 {
     private readonly IDomainEvents events;
     private readonly List<IRealtimeDomainEvent> staged = [];
+    // SaveChanges commits its own transaction before it accepts the rows it wrote: that commit is not checked.
+    private bool saving;
 
     protected AppDbContext(DbContextOptions options, IDomainEvents events) : base(options)
     {
@@ -32,6 +36,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ActivityEntry> ActivityEntries => Set<ActivityEntry>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public void Stage(IRealtimeDomainEvent domainEvent)
     {
@@ -41,12 +46,32 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
         if (Database.CurrentTransaction is null && !ChangeTracker.HasChanges())
             throw new InvalidOperationException(
                 $"'{domainEvent.Name}' was staged with no pending change: stage after making the change and before SaveChanges, or inside a transaction.");
-        staged.Add(domainEvent);
+        var durable = WithEventId(domainEvent);
+        if (durable.EventId is { } eventId)
+            OutboxMessages.Add(new OutboxMessage
+            {
+                EventId = eventId, Name = durable.Name, Body = OutboxBody.Write(durable), CreatedAt = DateTime.UtcNow,
+            });
+        staged.Add(durable);
     }
+
+    private static IRealtimeDomainEvent WithEventId(IRealtimeDomainEvent domainEvent) => domainEvent switch
+    {
+        { EventId: not null } => domainEvent,
+        EntityChange c => c with { EventId = NewEventId() },
+        RealtimeMessage m => m with { EventId = NewEventId() },
+        _ => domainEvent,
+    };
+
+    /// <summary>32 hex characters (<see cref="OutboxMessage.EventIdLength"/>).</summary>
+    public static string NewEventId() => Guid.NewGuid().ToString("N");
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        int written;
+        saving = true;
+        try { written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken); }
+        finally { saving = false; }
         if (Database.CurrentTransaction is null)
         {
             DomainCallUnitOfWork.ReportCommit();
@@ -58,7 +83,10 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        int written;
+        saving = true;
+        try { written = base.SaveChanges(acceptAllChangesOnSuccess); }
+        finally { saving = false; }
         if (Database.CurrentTransaction is null)
         {
             DomainCallUnitOfWork.ReportCommit();
@@ -74,6 +102,13 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
         var batch = staged.ToArray();
         staged.Clear();
         foreach (var domainEvent in batch) await events.PublishAsync(domainEvent);
+    }
+
+    internal void RequireStagedSaved()
+    {
+        if (!saving && ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+            throw new InvalidOperationException(
+                "An event was staged after the transaction's last SaveChanges: call SaveChanges before committing, so the event is saved with the change.");
     }
 
     internal void DiscardStaged()

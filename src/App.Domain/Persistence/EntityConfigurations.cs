@@ -1,5 +1,6 @@
 using App.Domain.Activity;
 using App.Domain.Audit;
+using App.Domain.Outbox;
 using App.Domain.Projects;
 using App.Domain.Users;
 using App.Domain.Workspaces;
@@ -104,5 +105,21 @@ internal sealed class ActivityEntryConfiguration : IEntityTypeConfiguration<Acti
         b.Property(a => a.Details).HasMaxLength(ActivityEntry.DetailsMaxLength).IsRequired();
         b.HasIndex(a => new { a.WorkspaceId, a.At });
         b.HasOne<Workspace>().WithMany().HasForeignKey(a => a.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("OutboxMessages");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Id).ValueGeneratedOnAdd();
+        b.Property(m => m.EventId).HasMaxLength(OutboxMessage.EventIdLength).IsRequired();
+        b.HasIndex(m => m.EventId).IsUnique();
+        b.Property(m => m.Name).HasMaxLength(OutboxMessage.NameMaxLength).IsRequired();
+        b.Property(m => m.Body).IsRequired();
+        // The sweep looks for rows not yet dispatched, the clean-up for rows dispatched long ago.
+        b.HasIndex(m => m.DispatchedAt);
     }
 }

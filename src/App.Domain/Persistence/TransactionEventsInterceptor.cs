@@ -10,6 +10,22 @@ internal sealed class TransactionEventsInterceptor : DbTransactionInterceptor
 {
     public static readonly TransactionEventsInterceptor Instance = new();
 
+    // Fail closed: an event staged after the transaction's last SaveChanges has no outbox row, so committing would
+    // leave it undelivered if the process died next.
+    public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result)
+    {
+        (eventData.Context as AppDbContext)?.RequireStagedSaved();
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        (eventData.Context as AppDbContext)?.RequireStagedSaved();
+        return ValueTask.FromResult(result);
+    }
+
     public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData,
         CancellationToken cancellationToken = default)
     {

@@ -33,7 +33,7 @@ public sealed class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>Raised once when Redis is reachable again after an outage (on a Redis thread: hand work off).
-    /// Events from other instances sent during the outage are lost; see <see cref="AudienceResync"/>.</summary>
+    /// Audience changes made on other instances meanwhile may have been missed; see <see cref="AudienceResync"/>.</summary>
     public event Action? Restored;
 
     public string Prefix { get; }
@@ -90,4 +90,15 @@ public sealed class RealtimeRedisOptions
     /// <see cref="RelaySignature.MinimumKeyLength"/> characters; the same on every instance). Required: without it
     /// anyone who can publish on Redis could add users to other workspaces' audiences.</summary>
     public string RelayKey { get; set; } = "";
+
+    /// <summary>About how many entries the relay stream keeps (XADD MAXLEN ~): how far an instance that could not
+    /// read (cut off from Redis while others were not) can fall behind and still catch up. Past it, it is told it
+    /// missed events.</summary>
+    public int StreamMaxLength { get; set; } = 10_000;
+
+    /// <summary>How long an idle reader waits before asking the stream again (the relay's added latency at most).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Entries signed longer ago than this are refused as replays (the recent-id set refuses newer repeats).</summary>
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -111,6 +111,7 @@ public static class AppConfiguration
             RealtimeRedisUrl = redisUrl,
             RealtimeRedisPrefix = prefix,
             RealtimeRelayKey = relayKey,
+            RealtimeStreamLength = Int(config, "REALTIME_REDIS_STREAM_LENGTH", 10_000, 100, 10_000_000),
             RealtimeAllowedOrigins = origins,
             TenancyMode = tenancy,
             SseHeartbeat = TimeSpan.FromSeconds(Int(config, "REALTIME_SSE_HEARTBEAT_SECONDS", 15, 1, 300)),

@@ -18,6 +18,9 @@ public sealed record AppSettings
     /// <summary>REALTIME_ALLOWED_ORIGINS: browser origins besides the app's own that may open realtime connections.</summary>
     public IReadOnlyList<string> RealtimeAllowedOrigins { get; init; } = [];
     public required string RealtimeRedisPrefix { get; init; }
+    /// <summary>REALTIME_REDIS_STREAM_LENGTH (default 10000): about how many events the relay stream keeps, so an instance
+    /// cut off from Redis can catch up on that many.</summary>
+    public int RealtimeStreamLength { get; init; } = 10_000;
     public required string TenancyMode { get; init; }
     /// <summary>Comment line interval on SSE streams (REALTIME_SSE_HEARTBEAT_SECONDS, default 15).</summary>
     public TimeSpan SseHeartbeat { get; init; } = TimeSpan.FromSeconds(15);

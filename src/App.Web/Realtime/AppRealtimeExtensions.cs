@@ -28,6 +28,9 @@ public static class AppRealtimeExtensions
             .AddAudienceRule<SessionRevocationRules>()
             .AddHub()
             .AddServerSentEvents<SseTokenAuthenticator>();
+        services.AddSingleton<App.Domain.Outbox.OutboxStore>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<DomainEventForwarder>();
 
         // Clients that are not circuits: tokens, and the policy the hub requires (cookie or bearer).
@@ -51,6 +54,7 @@ public static class AppRealtimeExtensions
                 o.Prefix = settings.RealtimeRedisPrefix;
                 o.ClientName = "app-web";
                 o.RelayKey = settings.RealtimeRelayKey!;
+                o.StreamMaxLength = settings.RealtimeStreamLength;
             });
             services.AddSingleton<ISseTokenNonces, RedisSseTokenNonces>();
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthExtensions.DependencyTag]);

@@ -25,6 +25,7 @@ public static class BenchEndpoints
             System.Net.IPAddress.IsLoopback(context.HttpContext.Connection.RemoteIpAddress!) ? await next(context) : Results.NotFound());
 
         app.MapWorkspaceTicks();
+        app.MapProjectSaves();
 
         bench.MapPost("/token", async (PersonalSignUp signUp, UserManager<AppUser> users, RealtimeTokens tokens) =>
         {
