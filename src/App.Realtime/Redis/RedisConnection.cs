@@ -13,7 +13,9 @@ public sealed class RedisConnection : IAsyncDisposable
 {
     private readonly ILogger<RedisConnection> logger;
     private readonly Lazy<Task<ConnectionMultiplexer>> multiplexer;
+    private readonly int staleFailureWindowMs;
     private int reportedDown;
+    private long restoredAt = long.MinValue / 2;
 
     public RedisConnection(IOptions<RealtimeRedisOptions> redisOptions, ILogger<RedisConnection> logger)
     {
@@ -28,6 +30,8 @@ public sealed class RedisConnection : IAsyncDisposable
         options.SyncTimeout = 2000;
         options.AsyncTimeout = 2000;
         options.ReconnectRetryPolicy = new LinearRetry(1000);
+        // A command queued while Redis was down can still fail up to one timeout after the connection is back.
+        staleFailureWindowMs = options.AsyncTimeout + 500;
         options.ClientName = settings.ClientName;
         multiplexer = new(() => ConnectAsync(options));
     }
@@ -53,6 +57,7 @@ public sealed class RedisConnection : IAsyncDisposable
         connection.ConnectionFailed += (_, e) => ReportDown(e.Exception?.Message ?? e.FailureType.ToString());
         connection.ConnectionRestored += (_, _) =>
         {
+            Volatile.Write(ref restoredAt, Environment.TickCount64);
             if (Interlocked.Exchange(ref reportedDown, 0) != 1) return;
             logger.LogWarning("Redis at {Address} is reachable again: cross-instance realtime delivery resumed", Address);
             Restored?.Invoke();
@@ -65,6 +70,10 @@ public sealed class RedisConnection : IAsyncDisposable
     /// <summary>Logs the outage once; called by the connection events and by failed operations.</summary>
     public void ReportDown(string reason)
     {
+        // A command sent before the connection came back (waiting in StackExchange.Redis' backlog) fails after it is
+        // back: that is the outage just over, not a new one (it would log "unreachable" with Redis up, and stay marked
+        // down, so the next real outage would not be logged).
+        if (IsConnected && Environment.TickCount64 - Volatile.Read(ref restoredAt) < staleFailureWindowMs) return;
         if (Interlocked.Exchange(ref reportedDown, 1) == 0)
             logger.LogError("Redis at {Address} is unreachable ({Reason}): serving local delivery only until it is back", Address, reason);
     }
