@@ -87,10 +87,14 @@ public sealed class AppProcess : IAsyncDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>Raised with the base URL of an app a test is done with (disposed, not just killed for a restart).</summary>
+    public static event Action<Uri>? Disposed;
+
     public async ValueTask DisposeAsync()
     {
         Kill();
         process.Dispose();
+        Disposed?.Invoke(BaseUrl);
         await Task.CompletedTask;
     }
 
