@@ -33,6 +33,7 @@
     let countdown = 0;
     let pauseTimer = 0;
     let paused = false;    // this page paused its circuit because it was hidden; resumed when shown
+    let pausing = false;   // Blazor.pauseCircuit() is on its way: a resume waits for it
 
     /** Delay before attempt n (1-based): 1 s, 2 s, 4 s ... capped at 30 s. */
     function delayBefore(n) {
@@ -143,18 +144,20 @@
             return;
         }
         paused = true;
+        pausing = true;
         try {
             if (!await Blazor.pauseCircuit()) paused = false;
         } catch {
             paused = false;
         }
+        pausing = false;
         if (paused) apply("paused");
         // Shown again while the pause was being made: resume at once.
         if (paused && document.visibilityState === "visible") resumeFromPause();
     }
 
     async function resumeFromPause() {
-        if (!paused || trying) return;
+        if (!paused || pausing || trying) return;
         trying = true;
         apply("connecting");
         let ok = false;
