@@ -52,8 +52,10 @@ start_app() { # data-dir -> sets APP_PID, APP_URL
     local data=$1 port
     port=$(free_port)
     mkdir -p "$data"
+    # One bench user holds 100 circuits and the run signs up one user per workspace from one address: lift those limits.
     # shellcheck disable=SC2086
     (cd "$data" && exec env REALTIME_BENCH_ENDPOINTS=true ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+        RATE_LIMIT_CIRCUITS_PER_USER=100000 RATE_LIMIT_SIGN_UP_PER_IP=100000/1h RATE_LIMIT_SIGN_IN_PER_IP=100000/1m \
         APP_DATA_PATH="$data" $APP_ENV dotnet "$WEB_DLL" --urls "http://127.0.0.1:$port" >"$data/app.log" 2>&1) &
     APP_PID=$!
     APP_URL="http://127.0.0.1:$port"

@@ -36,7 +36,12 @@ public static class HeadlessRun
         var hold = Arg(args, "hold", 0);
 
         await using var app = url is null
-            ? await AppProcess.StartAsync(new Dictionary<string, string> { ["REALTIME_BENCH_ENDPOINTS"] = "true" })
+            ? await AppProcess.StartAsync(new Dictionary<string, string>
+            {
+                // One user holds PerWorkspace circuits; one address signs up every user (docs/operations.md).
+                ["REALTIME_BENCH_ENDPOINTS"] = "true", ["RATE_LIMIT_CIRCUITS_PER_USER"] = "100000",
+                ["RATE_LIMIT_SIGN_UP_PER_IP"] = "100000/1h", ["RATE_LIMIT_SIGN_IN_PER_IP"] = "100000/1m",
+            })
             : null;
         var baseUrl = app?.BaseUrl ?? new Uri(url!.TrimEnd('/') + "/");
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
