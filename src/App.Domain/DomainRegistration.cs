@@ -27,6 +27,7 @@ public static class DomainRegistration
         services.AddSingleton<ConsoleDirectory>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<DemoPings>();
+        services.AddSingleton<Outbox.OutboxStore>();
         services.AddSingleton<OperatorExports>();
         services.AddScoped<PersonalSignUp>();
         WorkspaceMembers.Register(services);

@@ -79,8 +79,7 @@ public sealed class RealtimeBuilder(IServiceCollection services)
         Services.TryAddSingleton<RedisRealtimeRelay>();
         Services.TryAddSingleton<IRealtimeRelay>(sp => sp.GetRequiredService<RedisRealtimeRelay>());
         Services.AddHostedService(sp => sp.GetRequiredService<RedisRealtimeRelay>());
-        Services.TryAddSingleton<AudienceResync>();
-        Services.AddHostedService(sp => sp.GetRequiredService<AudienceResync>());
+        Services.AddHostedService<AudienceResyncAfterOutage>();
         // Presence spans instances: every instance heartbeats its own entries in Redis.
         Services.Replace(ServiceDescriptor.Singleton<IPresenceStore, RedisPresenceStore>());
         return this;

@@ -41,6 +41,7 @@ public static class RealtimeServiceCollectionExtensions
         services.TryAddSingleton<RecentEventIds>(_ => new RecentEventIds());
         services.TryAddSingleton<RealtimeRelayGaps>();
         services.TryAddSingleton<IRealtimeAudienceResolver, UserTopicsOnly>();
+        services.TryAddSingleton<AudienceResync>();
         services.TryAddSingleton<RealtimePublisher>();
         services.TryAddSingleton<IRealtimePublisher>(sp => sp.GetRequiredService<RealtimePublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<RealtimePublisher>());

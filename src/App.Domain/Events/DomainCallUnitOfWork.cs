@@ -6,6 +6,10 @@ namespace App.Domain.Events;
 /// rollback. The decorator opens one per call (flowing into the method as an async-local); every
 /// <see cref="Persistence.AppDbContext"/> reports its commits (<c>SaveChanges</c> outside a transaction, or a
 /// transaction commit) and rollbacks to it and to the calls around it.
+/// The call's change is durable like a staged event: the first save that writes anything during the call also writes
+/// the change's outbox row (<see cref="ReserveOutboxRows"/>), in the same transaction. The decorator completes that
+/// row with what the result decides once the method returns; if the method never returns (the process died just
+/// after the commit, or it threw after committing), the outbox sweep publishes the row as it was reserved.
 /// </summary>
 public sealed class DomainCallUnitOfWork
 {
@@ -15,7 +19,17 @@ public sealed class DomainCallUnitOfWork
     private int rollbacks;
     private int writes;
 
-    private DomainCallUnitOfWork(DomainCallUnitOfWork? outer) => this.outer = outer;
+    private DomainCallUnitOfWork(DomainCallUnitOfWork? outer, EntityChangeDeclaration.PreparedChange? declared)
+    {
+        this.outer = outer;
+        this.declared = declared;
+    }
+
+    private readonly EntityChangeDeclaration.PreparedChange? declared;
+    private string? reservedEventId;
+
+    /// <summary>The event id of the change's outbox row, once a save during the call wrote it.</summary>
+    public string? ReservedEventId => Volatile.Read(ref reservedEventId);
 
     /// <summary>The call in progress on this async flow, if any.</summary>
     public static DomainCallUnitOfWork? Current => CurrentCall.Value;
@@ -30,10 +44,11 @@ public sealed class DomainCallUnitOfWork
 
     /// <summary>Runs <paramref name="start"/> (which starts the method) with a new unit as the current one; the method
     /// keeps it for its whole run, the caller's flow gets its own back at once.</summary>
-    internal static (T Started, DomainCallUnitOfWork Unit) Observe<T>(Func<T> start)
+    internal static (T Started, DomainCallUnitOfWork Unit) Observe<T>(Func<T> start,
+        EntityChangeDeclaration.PreparedChange? declared = null)
     {
         var previous = CurrentCall.Value;
-        var unit = new DomainCallUnitOfWork(previous);
+        var unit = new DomainCallUnitOfWork(previous, declared);
         CurrentCall.Value = unit;
         try
         {
@@ -42,6 +57,24 @@ public sealed class DomainCallUnitOfWork
         finally
         {
             CurrentCall.Value = previous;
+        }
+    }
+
+    /// <summary>Called by a context about to save changes: each declared call in progress on this flow that has no
+    /// outbox row yet gets one in this save, holding its change as far as the arguments decide it.</summary>
+    internal static void ReserveOutboxRows(Persistence.AppDbContext db)
+    {
+        for (var unit = CurrentCall.Value; unit is not null; unit = unit.outer)
+        {
+            if (unit.declared is null || unit.ReservedEventId is not null) continue;
+            var eventId = Persistence.AppDbContext.NewEventId();
+            var reserved = unit.declared.Reserve() with { EventId = eventId };
+            db.OutboxMessages.Add(new Outbox.OutboxMessage
+            {
+                EventId = eventId, Name = reserved.Name, CreatedAt = DateTime.UtcNow,
+                Body = Outbox.OutboxBody.Write(reserved, awaitingResult: unit.declared.DependsOnResult),
+            });
+            Volatile.Write(ref unit.reservedEventId, eventId);
         }
     }
 

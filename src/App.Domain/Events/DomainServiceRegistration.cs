@@ -32,7 +32,7 @@ public static class DomainServiceRegistration
         services.Add(new ServiceDescriptor(typeof(TService), sp => EntityChangeDecorator<TService>.Create(
             sp.GetRequiredService<TImplementation>(), declaration, sp.GetRequiredService<IDomainEvents>(),
             (ILogger?)sp.GetService<ILoggerFactory>()?.CreateLogger(typeof(TService).Name) ?? NullLogger.Instance,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System), lifetime));
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<Outbox.OutboxStore>()), lifetime));
         return services;
     }
 }

@@ -113,6 +113,9 @@ public sealed class EntityChangeDeclaration
         return prepared;
     }
 
+    /// <summary>The entity id of a change published without its result (see <see cref="PreparedChange.Reserve"/>).</summary>
+    public const string UnknownEntityId = "unknown";
+
     internal sealed record Box(object? Value);
 
     internal sealed record PreparedChange(EntityChangeDeclaration Declaration, DomainCall Call, string ServiceToken,
@@ -126,6 +129,14 @@ public sealed class EntityChangeDeclaration
             var payload = Payload is { } box ? box.Value : Declaration.PayloadOfResult?.Invoke(withResult);
             return Build(entityId, payload);
         }
+
+        /// <summary>True when the entity id or the payload comes from the method's result.</summary>
+        public bool DependsOnResult => EntityId is null || Declaration.PayloadOfResult is not null;
+
+        /// <summary>The change as far as the arguments decide it (an entity id from the result is
+        /// <see cref="UnknownEntityId"/>, a payload from the result left out): what the outbox holds until the method
+        /// returns, and what is published if it never does.</summary>
+        public EntityChange Reserve() => Build(EntityId ?? UnknownEntityId, Payload?.Value);
 
         public EntityChange Build(string entityId, object? payload) =>
             EntityChangePublisher.Build(Declaration.Source!, Declaration.Entity!, Declaration.EventName!,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using App.Domain.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace App.Domain.Events;
@@ -7,8 +8,9 @@ namespace App.Domain.Events;
 /// <summary>
 /// Wraps a domain service so that each declared method publishes its entity change after the method succeeds
 /// and its unit of work committed (<see cref="DomainCallUnitOfWork"/>): the same guarantee as
-/// <see cref="EntityChangePublisher"/>'s staged events. A method that throws, or whose database work rolled back,
-/// publishes nothing.
+/// <see cref="EntityChangePublisher"/>'s staged events, durable in the outbox the same way. A method that throws
+/// before committing, or whose database work rolled back, publishes nothing; one that committed and then never
+/// returned (threw, or its process died) is published by the outbox sweep as far as its arguments decide it.
 /// </summary>
 public class EntityChangeDecorator<TService> : DispatchProxy where TService : class
 {
@@ -21,13 +23,14 @@ public class EntityChangeDecorator<TService> : DispatchProxy where TService : cl
     private IDomainEvents events = null!;
     private ILogger logger = null!;
     private TimeProvider clock = null!;
+    private OutboxStore? outbox;
     private static long completionFailures;
 
     /// <summary>Result-derived values that failed after a committed call (logged; the work stands).</summary>
     public static long CompletionFailures => Interlocked.Read(ref completionFailures);
 
     public static TService Create(TService inner, DomainServiceDeclaration<TService> declaration, IDomainEvents events,
-        ILogger logger, TimeProvider clock)
+        ILogger logger, TimeProvider clock, OutboxStore? outbox = null)
     {
         var proxy = Create<TService, EntityChangeDecorator<TService>>();
         var self = (EntityChangeDecorator<TService>)(object)proxy;
@@ -36,6 +39,7 @@ public class EntityChangeDecorator<TService> : DispatchProxy where TService : cl
         self.events = events;
         self.logger = logger;
         self.clock = clock;
+        self.outbox = outbox;
         return proxy;
     }
 
@@ -59,7 +63,7 @@ public class EntityChangeDecorator<TService> : DispatchProxy where TService : cl
                 : FromException(targetMethod.ReturnType, failed);
         }
 
-        var (task, unit) = DomainCallUnitOfWork.Observe(() => (Task)Call(targetMethod, args)!);
+        var (task, unit) = DomainCallUnitOfWork.Observe(() => (Task)Call(targetMethod, args)!, prepared);
         if (targetMethod.ReturnType == typeof(Task)) return AwaitAndPublish(task, prepared, unit);
         var resultType = targetMethod.ReturnType.GetGenericArguments()[0];
         var awaiter = Awaiters.GetOrAdd(resultType, t => AwaitTyped.MakeGenericMethod(t));
@@ -112,7 +116,27 @@ public class EntityChangeDecorator<TService> : DispatchProxy where TService : cl
                 typeof(TService).Name, prepared.Call.Method.Name);
             return;
         }
+        if (unit.ReservedEventId is { } eventId)
+        {
+            // The call's save wrote the change's outbox row: publish under its id, with the row completed first so
+            // a sweep never sends the reserved version of a change whose result is known.
+            change = change with { EventId = eventId };
+            if (prepared.DependsOnResult && outbox is not null) await CompleteRowAsync(eventId, change);
+        }
         await events.PublishAsync(change);
+    }
+
+    private async Task CompleteRowAsync(string eventId, EntityChange change)
+    {
+        try
+        {
+            await outbox!.CompleteAsync(eventId, OutboxBody.Write(change));
+        }
+        catch (Exception ex)
+        {
+            // Published anyway; a sweep may later send the reserved version too (receivers route the id once).
+            logger.LogError(ex, "The outbox row {EventId} of a committed {Service} call could not be completed", eventId, typeof(TService).Name);
+        }
     }
 
     private static object FromException(Type taskType, Exception ex)

@@ -29,12 +29,16 @@ public static class OutboxBody
         public string? Reason { get; init; }
         public string? ServiceToken { get; init; }
         public string? Method { get; init; }
+        /// <summary>A declared call's change reserved before its method returned: the result-derived parts are
+        /// missing until <see cref="OutboxStore.CompleteAsync"/> replaces the body.</summary>
+        public bool AwaitingResult { get; init; }
     }
 
-    public static string Write(IRealtimeDomainEvent e) => JsonSerializer.Serialize(e switch
+    public static string Write(IRealtimeDomainEvent e, bool awaitingResult = false) => JsonSerializer.Serialize(e switch
     {
         EntityChange c => new Stored
         {
+            AwaitingResult = awaitingResult,
             Change = true, EventId = c.EventId, Name = c.Name, Scope = c.Scope.Key, Payload = c.Payload, ActorId = c.ActorId,
             OriginId = c.OriginId, OccurredAt = c.OccurredAt, Source = c.Source, Entity = c.Entity, Operation = c.Operation,
             EntityId = c.EntityId, Action = c.Action, Reason = c.Reason, ServiceToken = c.ServiceToken, Method = c.Method,
@@ -45,6 +49,10 @@ public static class OutboxBody
             OccurredAt = e.OccurredAt,
         },
     }, Json);
+
+    /// <summary>True for a declared call's change whose method has not returned (or never did).</summary>
+    public static bool IsAwaitingResult(string body) =>
+        (JsonSerializer.Deserialize<Stored>(body, Json) ?? throw new JsonException("An empty outbox body.")).AwaitingResult;
 
     /// <summary>The event a row holds; throws <see cref="JsonException"/> for a body this code did not write.</summary>
     public static IRealtimeDomainEvent Read(string body)

@@ -16,6 +16,15 @@ public sealed class OutboxStore(IDbContextFactory<AppDbContext> dbFactory)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.DispatchedAt, at), ct);
     }
 
+    /// <summary>Replaces a reserved row's body with the complete event once its declared call returned
+    /// (<see cref="Events.DomainCallUnitOfWork"/>). Returns false when there is no such row (rolled back).</summary>
+    public async Task<bool> CompleteAsync(string eventId, string body, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.OutboxMessages.Where(m => m.EventId == eventId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Body, body), ct) > 0;
+    }
+
     /// <summary>Makes rows dispatched at or after <paramref name="since"/> undispatched again, so the sweep sends them
     /// again (the relay lost them: Redis restarted empty). Receivers route an event id once.</summary>
     public async Task<int> UndoDispatchedSinceAsync(DateTime since, CancellationToken ct = default)

@@ -16,7 +16,8 @@ namespace App.Domain.Persistence;
 /// It is also the <see cref="IEntityChangeOutbox"/> of its unit of work: a staged event is written as an
 /// <see cref="OutboxMessage"/> row in the same save (so in the same transaction) and published after
 /// <c>SaveChanges</c> succeeds outside a transaction, or when the open transaction commits; a failure or a
-/// rollback drops both. Rows left undispatched (the process died, the relay was down) are sent by the sweep.
+/// rollback drops both. Rows left undispatched (the process died, the relay was down) are sent by the sweep. A
+/// declared domain-service call's change gets its row in the call's first save (<see cref="DomainCallUnitOfWork"/>).
 /// </summary>
 public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOutbox
 {
@@ -69,6 +70,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         int written;
+        if (ChangeTracker.HasChanges()) DomainCallUnitOfWork.ReserveOutboxRows(this);
         saving = true;
         try { written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken); }
         finally { saving = false; }
@@ -84,6 +86,7 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         int written;
+        if (ChangeTracker.HasChanges()) DomainCallUnitOfWork.ReserveOutboxRows(this);
         saving = true;
         try { written = base.SaveChanges(acceptAllChangesOnSuccess); }
         finally { saving = false; }

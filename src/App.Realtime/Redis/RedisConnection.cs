@@ -37,7 +37,7 @@ public sealed class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>Raised once when Redis is reachable again after an outage (on a Redis thread: hand work off).
-    /// Audience changes made on other instances meanwhile may have been missed; see <see cref="AudienceResync"/>.</summary>
+    /// Audience changes made on other instances meanwhile may have been missed; see <see cref="AudienceResyncAfterOutage"/>.</summary>
     public event Action? Restored;
 
     public string Prefix { get; }

@@ -28,7 +28,6 @@ public static class AppRealtimeExtensions
             .AddAudienceRule<SessionRevocationRules>()
             .AddHub()
             .AddServerSentEvents<SseTokenAuthenticator>();
-        services.AddSingleton<App.Domain.Outbox.OutboxStore>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHostedService<DomainEventForwarder>();

@@ -5,11 +5,9 @@ using App.UnitTests.Infrastructure;
 using App.Realtime;
 using App.Realtime.Circuits;
 using App.Web.Realtime;
-using App.Realtime.Redis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace App.UnitTests.Realtime;
 
@@ -46,7 +44,7 @@ public sealed class AudienceResyncTests(DatabaseFixture database) : IClassFixtur
             await db.Users.Where(u => u.Id == carol.Actor.UserId).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true));
         }
 
-        var result = await Resync(services, harness.Audience).RunAsync();
+        var result = await Resync(services, harness.Audience).RunAsync("after the Redis outage");
         await harness.PublishAsync("tests.alice.event", EventScope.Workspace(alice.WorkspaceId));
         await harness.PublishAsync("tests.carol.event", EventScope.User(carol.Actor.UserId));
 
@@ -63,8 +61,5 @@ public sealed class AudienceResyncTests(DatabaseFixture database) : IClassFixtur
     }
 
     private static AudienceResync Resync(IServiceProvider services, RealtimeAudience audience) =>
-        new(audience, new WorkspaceAudienceResolver(services.GetRequiredService<WorkspaceDirectory>()),
-            // It connects lazily, and this test never asks it to.
-            new RedisConnection(Options.Create(new RealtimeRedisOptions { Url = "127.0.0.1:1" }), NullLogger<RedisConnection>.Instance),
-            NullLogger<AudienceResync>.Instance);
+        new(audience, new WorkspaceAudienceResolver(services.GetRequiredService<WorkspaceDirectory>()), NullLogger<AudienceResync>.Instance);
 }

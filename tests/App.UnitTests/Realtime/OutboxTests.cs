@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
+using App.Domain.Common;
 using App.Domain.Events;
 using App.Domain.Outbox;
 using App.Domain.Persistence;
 using App.Domain.Projects;
+using App.Domain.Users;
+using App.Domain.Workspaces;
 using App.Realtime;
 using App.UnitTests.Infrastructure;
 using App.Web.Realtime;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -113,6 +117,113 @@ public sealed class OutboxTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Single(tab.Received, e => e.Name == ProjectService.ChangedEvent);
     }
 
+    [Theory]
+    [MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
+    public async Task A_declared_call_saves_its_change_with_its_work_and_completes_it_with_the_result(string provider)
+    {
+        var services = await database.ServicesAsync(provider);
+        var shared = await SharedAsync(services, "Erin");
+        await using var instance = await Instance.StartAsync(services, relayUp: true);
+        var tab = instance.Listen(shared.Owner.WorkspaceId);
+
+        await using (var scope = services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IWorkspaceMembers>().RemoveAsync(shared.Operator, shared.Owner.WorkspaceId, shared.Member.UserId);
+
+        var received = Assert.Single(tab.Received, e => e.Name == WorkspaceMembers.ChangedEvent);
+        Assert.NotNull(received.Id);
+        Assert.Equal(shared.Member.UserId, received.PayloadAs<MembershipChange>()!.UserId);
+        // The row the call's save wrote, completed with what the result decided, and marked once relayed.
+        var body = Body(services, received.Id!);
+        Assert.False(OutboxBody.IsAwaitingResult(body));
+        Assert.Equal(shared.Member.UserId, OutboxBody.Read(body).Payload.GetProperty("userId").GetString());
+        await Eventually.TrueAsync(() => DispatchedAt(services, received.Id!) is not null);
+    }
+
+    [Theory]
+    [MemberData(nameof(DatabaseFixture.Providers), MemberType = typeof(DatabaseFixture))]
+    public async Task A_declared_call_that_committed_but_never_returned_is_sent_by_the_sweep_and_the_audience_follows_the_database(string provider)
+    {
+        var services = await database.ServicesAsync(provider);
+        var shared = await SharedAsync(services, "Finn");
+        await using var instance = await Instance.StartAsync(services, relayUp: true,
+            s => s.AddSingleton<IRealtimeAudienceResolver>(new WorkspaceAudienceResolver(services.GetRequiredService<WorkspaceDirectory>())));
+        var ownerTab = instance.Listen(shared.Owner.WorkspaceId, shared.Owner.Actor.UserId);
+        var memberTab = instance.Listen(shared.Owner.WorkspaceId, shared.Member.UserId);
+        var declared = new ServiceCollection();
+        declared.AddLogging();
+        declared.AddSingleton(services.GetRequiredService<IDbContextFactory<AppDbContext>>());
+        declared.AddSingleton(services.GetRequiredService<IDomainEvents>());
+        declared.AddSingleton(services.GetRequiredService<OutboxStore>());
+        declared.AddDomainService<IRemoval, CommitThenFail>("tests.removal", s => s
+            .Method(nameof(IRemoval.RemoveAsync), e => e
+                .Publishes("workspaces", "membership", WorkspaceMembers.ChangedEvent, EntityOperation.Deleted)
+                .EntityId(c => $"{c.Arg<Guid>("workspaceId")}:{c.Arg<string>("userId")}")
+                .Scope(c => EventScope.Workspace(c.Arg<Guid>("workspaceId")))
+                .Action("member-removed")
+                .PayloadFromResult(c => c.Result<MembershipChange>())));
+        await using var provided = declared.BuildServiceProvider();
+
+        // The membership is gone from the database, but the call never returned: nothing could be published from it.
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            provided.GetRequiredService<IRemoval>().RemoveAsync(shared.Owner.WorkspaceId, shared.Member.UserId));
+        // (The sweep also sends the member's earlier "added": nothing forwarded it when it was saved.)
+        static bool IsRemoval(RealtimeEvent e) => e.Name == WorkspaceMembers.ChangedEvent && e.Operation == RealtimeOperations.Deleted;
+        Assert.DoesNotContain(ownerTab.Received, IsRemoval);
+
+        // The sweep sends the change as far as the arguments decided it; the workspace's audience is re-read and told.
+        await Eventually.TrueAsync(() => ownerTab.Received.Any(IsRemoval), TimeSpan.FromSeconds(10));
+        var recovered = Assert.Single(ownerTab.Received, IsRemoval);
+        Assert.Equal($"{shared.Owner.WorkspaceId}:{shared.Member.UserId}", recovered.EntityId);
+        Assert.False(recovered.Payload.TryGetProperty("userId", out _));
+        await Eventually.TrueAsync(() => memberTab.MissedNotices >= 1 && ownerTab.MissedNotices >= 1);
+        Assert.DoesNotContain(EventScope.Workspace(shared.Owner.WorkspaceId).Key, instance.Harness.Audience.TopicsOf(memberTab));
+        await services.GetRequiredService<ProjectService>().CreateAsync(shared.Owner.Actor, shared.Owner.WorkspaceId, new("After the removal", null));
+        Assert.Contains(ownerTab.Received, e => e.Name == ProjectService.ChangedEvent);
+        Assert.DoesNotContain(memberTab.Received, e => e.Name == ProjectService.ChangedEvent);
+    }
+
+    private sealed record Shared(Actor Operator, (Actor Actor, string Slug, Guid WorkspaceId) Owner, Actor Member);
+
+    /// <summary>An owner's workspace with a member added by an operator.</summary>
+    private static async Task<Shared> SharedAsync(IServiceProvider services, string name)
+    {
+        var op = await Accounts.RegisterAsync(services, name + " Operator");
+        var owner = await Accounts.RegisterAsync(services, name + " Owner");
+        var member = await Accounts.RegisterAsync(services, name + " Member");
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var opUser = (await users.FindByIdAsync(op.Actor.UserId))!;
+        opUser.IsOperator = true;
+        await users.UpdateAsync(opUser);
+        var memberEmail = (await users.FindByIdAsync(member.Actor.UserId))!.Email!;
+        await scope.ServiceProvider.GetRequiredService<IWorkspaceMembers>().AddAsync(op.Actor, owner.WorkspaceId, memberEmail, WorkspaceRole.Member);
+        return new Shared(op.Actor, owner, member.Actor);
+    }
+
+    public interface IRemoval
+    {
+        Task<MembershipChange> RemoveAsync(Guid workspaceId, string userId);
+    }
+
+    /// <summary>Removes a membership and commits, then fails before returning: as far as the decorator can tell, the
+    /// same as a process killed right after the commit.</summary>
+    private sealed class CommitThenFail(IDbContextFactory<AppDbContext> dbFactory) : IRemoval
+    {
+        public async Task<MembershipChange> RemoveAsync(Guid workspaceId, string userId)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.WorkspaceMemberships.RemoveRange(db.WorkspaceMemberships.Where(m => m.WorkspaceId == workspaceId && m.UserId == userId));
+            await db.SaveChangesAsync();
+            throw new TimeoutException("the process died here");
+        }
+    }
+
+    private static string Body(IServiceProvider services, string eventId)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        return db.OutboxMessages.AsNoTracking().Single(m => m.EventId == eventId).Body;
+    }
+
     private static DateTime? DispatchedAt(IServiceProvider services, string eventId)
     {
         using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
@@ -149,10 +260,14 @@ public sealed class OutboxTests(DatabaseFixture database) : IClassFixture<Databa
         public SwitchRelay Relay { get; private init; } = null!;
         public OutboxDispatcher Dispatcher { get; private init; } = null!;
 
-        public static async Task<Instance> StartAsync(IServiceProvider services, bool relayUp)
+        public static async Task<Instance> StartAsync(IServiceProvider services, bool relayUp, Action<IServiceCollection>? configure = null)
         {
             var relay = new SwitchRelay { Up = relayUp };
-            var harness = new RealtimeHarness(s => s.AddSingleton<IRealtimeRelay>(relay));
+            var harness = new RealtimeHarness(s =>
+            {
+                s.AddSingleton<IRealtimeRelay>(relay);
+                configure?.Invoke(s);
+            });
             var dispatcher = new OutboxDispatcher(harness.Publisher, new OutboxStore(services.GetRequiredService<IDbContextFactory<AppDbContext>>()),
                 harness.Services.GetRequiredService<RealtimeRelayGaps>(), TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
             var instance = new Instance { Harness = harness, Relay = relay, Dispatcher = dispatcher };
@@ -162,10 +277,10 @@ public sealed class OutboxTests(DatabaseFixture database) : IClassFixture<Databa
             return instance;
         }
 
-        public RecordingConnection Listen(Guid workspaceId)
+        public RecordingConnection Listen(Guid workspaceId, string userId = "listener")
         {
             var connection = new RecordingConnection("tab-" + Guid.NewGuid().ToString("N")[..6]);
-            Harness.Audience.Register(connection, "listener", [workspaceId]);
+            Harness.Audience.Register(connection, userId, [workspaceId]);
             return connection;
         }
 
