@@ -13,8 +13,13 @@ namespace CircuitLoad.Headless;
 /// </summary>
 public sealed partial class HeadlessCircuit
 {
+    private static readonly TimeSpan StateGrace = TimeSpan.FromMilliseconds(50);
     private int closingForPause;
+    private TaskCompletionSource stateArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool pausing; // from PauseCircuit until the resume's new connection is up
+    // From PauseCircuit's answer until the resume: the browser has disconnected by then, so nothing is acknowledged or
+    // answered (the server disposes the circuit meanwhile and answers a late call with JS.Error "shut down").
+    private volatile bool disconnectedForPause;
     private (string Components, string ApplicationState)? persistedState;
 
     /// <summary>The persisted state the server sent with JS.SavePersistedState and this client kept, if any.</summary>
@@ -23,11 +28,16 @@ public sealed partial class HeadlessCircuit
     /// <summary>Whether the server sent JS.SavePersistedState during the last pause (kept or refused).</summary>
     public bool StateOffered { get; private set; }
 
+    /// <summary>The size of the state the server sent during the last pause (kept or refused), in characters.</summary>
+    public int OfferedStateChars { get; private set; }
+
     public bool IsPaused { get; private set; }
 
     private Task<object?> OnSavePersistedState(object?[] args, object _)
     {
         StateOffered = true;
+        stateArrived.TrySetResult();
+        OfferedStateChars = ((string?)args[1])?.Length + ((string?)args[2])?.Length ?? 0;
         if (observer.RefusePersistedState) return Task.FromResult<object?>(false);
         if ((string?)args[0] != secret)
         {
@@ -44,6 +54,8 @@ public sealed partial class HeadlessCircuit
         if (!IsUp) return false;
         using var cts = new CancellationTokenSource(timeout);
         StateOffered = false;
+        stateArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        OfferedStateChars = 0;
         persistedState = null;
         Volatile.Write(ref closingForPause, 1);
         pausing = true;
@@ -51,12 +63,20 @@ public sealed partial class HeadlessCircuit
         try
         {
             paused = await connection.InvokeAsync<bool>("PauseCircuit", cts.Token);
+            disconnectedForPause = true;
             if (!paused) Fail("PauseCircuit refused");
         }
         catch (Exception ex)
         {
             Fail("PauseCircuit: " + ex.GetType().Name + ": " + ex.Message);
         }
+        // Chromium (observed with this app): the server's PauseCircuit answer and JS.SavePersistedState arrive together;
+        // blazor.web.js runs every handler of that read, writing its "true" answer, before its disconnect continuation
+        // runs, so the server keeps nothing. The .NET client hands messages over one at a time and writes answers on
+        // other tasks, so wait briefly for the state and for the answer to go out; without this every answer was lost
+        // and the server kept a copy of every state (as Chromium did once, with a cold server sending the state late).
+        await Task.WhenAny(stateArrived.Task, Task.Delay(StateGrace));
+        if (stateArrived.Task.IsCompleted) await Task.Delay(StateGrace);
         // blazor.web.js disconnects whatever the answer.
         await connection.StopAsync();
         IsPaused = paused;
@@ -73,6 +93,7 @@ public sealed partial class HeadlessCircuit
         {
             await connection.StartAsync(cts.Token);
             pausing = false;
+            disconnectedForPause = false;
             var state = persistedState;
             persistedState = null;
             secret = await connection.InvokeAsync<string?>("ResumeCircuit", secret, baseUrl.ToString(), pageUri,

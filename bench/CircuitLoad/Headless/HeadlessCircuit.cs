@@ -164,7 +164,7 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
             while (sequence > (seen = Interlocked.Read(ref maxSequence)) && Interlocked.CompareExchange(ref maxSequence, sequence, seen) != seen) { }
         }
         // Never await in a handler: the connection reads its next message only after this returns.
-        _ = Acknowledge(id);
+        if (!disconnectedForPause) _ = Acknowledge(id);
         firstBatch.TrySetResult();
         return Task.CompletedTask;
     }
@@ -188,7 +188,7 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         var identifier = (string?)args[1] ?? "";
         var resultType = (int)args[3]!;
         if (observer.TraceJs) observer.JsCalls.AddOrUpdate($"{identifier} (result type {resultType})", 1, (_, n) => n + 1);
-        if (handle == 0) return Task.CompletedTask; // fire and forget: no answer expected
+        if (handle == 0 || disconnectedForPause) return Task.CompletedTask; // fire and forget, or a paused tab: no answer
         var result = resultType switch
         {
             1 => $"{{\"__jsObjectId\":{Interlocked.Increment(ref nextJsObjectId)}}}", // JSObjectReference (module imports)

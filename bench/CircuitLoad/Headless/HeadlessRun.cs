@@ -229,10 +229,15 @@ public static class HeadlessRun
         return (await response.Content.ReadFromJsonAsync<List<Tick>>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
     }
 
-    internal static async Task<(long Managed, long WorkingSet, int Connections)> MemoryAsync(HttpClient bench)
+    /// <summary>The app's memory after a forced full GC, its realtime connections, and the paused circuits' states its
+    /// circuit persistence store holds (null: not readable).</summary>
+    internal sealed record ServerMemory(long Managed, long WorkingSet, int Connections, int? PersistedCircuits);
+
+    internal static async Task<ServerMemory> MemoryAsync(HttpClient bench)
     {
         var m = await bench.GetFromJsonAsync<JsonElement>("api/bench/memory");
-        return (m.GetProperty("managedBytes").GetInt64(), m.GetProperty("workingSetBytes").GetInt64(), m.GetProperty("connections").GetInt32());
+        return new ServerMemory(m.GetProperty("managedBytes").GetInt64(), m.GetProperty("workingSetBytes").GetInt64(), m.GetProperty("connections").GetInt32(),
+            m.TryGetProperty("persistedCircuits", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : null);
     }
 
     private static async Task<double> ServerCpuMsAsync(HttpClient bench) =>

@@ -14,8 +14,12 @@ namespace CircuitLoad.Headless;
 /// checking each resumed circuit renders a workspace event published afterwards. Prints one markdown row and one JSON line.
 ///   CircuitLoad hidden [--url http://127.0.0.1:5000] [--circuits 200] [--per-workspace 100] [--resume N (all)]
 ///                      [--parallel 32] [--state-on-server] [--label TEXT] [--out FILE] [--path /w/{slug}/projects]
-/// --state-on-server answers JS.SavePersistedState with false, so the server keeps each paused circuit's state in its
-/// persistence store (what happens when a tab cannot take it) instead of the tab holding it (what a browser does).
+/// By default each tab does what blazor.web.js 10.0 does: it stops its connection as soon as PauseCircuit answers, so the
+/// state the server sends (JS.SavePersistedState) is kept by the tab only when it arrived first; otherwise the server
+/// keeps it in its circuit persistence store (in memory, up to 1,000 circuits for 2 hours by default). Seen in Chromium
+/// both ways: warm server, the tab keeps it; cold or busy server, the tab still gets it but its answer is lost with the
+/// connection, so the server keeps a copy too (never claimed: the resume brings the tab's copy). --state-on-server
+/// answers false, so the server keeps every paused circuit's state and the tabs resume from it.
 /// Without --url it starts the built app itself (its own SQLite database) with the bench endpoints on.
 /// </summary>
 public static class HiddenRun
@@ -60,6 +64,7 @@ public static class HiddenRun
         // JIT-compile and cache.
         var warm = await HeadlessRun.OpenManyAsync(baseUrl, http, users, pathTemplate, 5, 1, 5, observer);
         var warmPaused = (await Task.WhenAll(warm.Select(c => c.PauseAsync(StepTimeout)))).Count(ok => ok);
+        await SettledAsync(bench);
         var warmResumed = (await Task.WhenAll(warm.Select(c => c.ResumeAsync(StepTimeout)))).Count(ok => ok);
         var warmFailures = HeadlessRun.Summarise(observer.Errors);
         await HeadlessRun.CloseAllAsync(warm, 5);
@@ -92,17 +97,12 @@ public static class HiddenRun
         var paused = live.Where(c => c.IsPaused).ToList();
         var offered = paused.Count(c => c.StateOffered);
         var keptByClient = paused.Count(c => c.PersistedStateChars > 0);
-        var stateChars = paused.Sum(c => (long)c.PersistedStateChars);
-        Log($"paused {paused.Count}/{live.Count}; JS.SavePersistedState sent to {offered}, kept by {keptByClient} tabs " +
-            $"({(keptByClient == 0 ? 0 : stateChars / keptByClient):N0} chars each); failures: {HeadlessRun.Summarise(observer.Errors)}");
-        // The server disposes a paused circuit after handing its state over; its realtime subscriptions go with it.
-        var pausedMemory = await HeadlessRun.MemoryAsync(bench);
-        for (var waited = 0; pausedMemory.Connections > 0 && waited < 60; waited += 2)
-        {
-            await Task.Delay(2000);
-            pausedMemory = await HeadlessRun.MemoryAsync(bench);
-        }
-        Log($"paused: {Mb(pausedMemory.WorkingSet)} MB working set, {pausedMemory.Connections} realtime connections left");
+        var stateChars = paused.Sum(c => (long)c.OfferedStateChars);
+        Log($"paused {paused.Count}/{live.Count}; JS.SavePersistedState sent to {offered} ({(offered == 0 ? 0 : stateChars / offered):N0} chars each), " +
+            $"kept by {keptByClient} tabs; failures: {HeadlessRun.Summarise(observer.Errors)}");
+        var pausedMemory = await SettledAsync(bench);
+        Log($"paused: {Mb(pausedMemory.WorkingSet)} MB working set, {pausedMemory.Connections} realtime connections left, " +
+            $"{pausedMemory.PersistedCircuits} circuit states in the server's persistence store ({before.PersistedCircuits} before)");
 
         var toResume = paused.Take(resumeCount).ToList();
         Log($"resuming {toResume.Count} circuits ({parallel} at a time), as a tab shown again does");
@@ -125,7 +125,8 @@ public static class HiddenRun
         var resumedOk = toResume.Count(c => c.IsUp && c.MaxSequence >= firstTicks[slugs[c.Workspace]]);
         var resumedMemory = await HeadlessRun.MemoryAsync(bench);
         Log($"resumed: {resumedOk}/{toResume.Count} rendered a later event; {Mb(resumedMemory.WorkingSet)} MB working set, " +
-            $"{resumedMemory.Connections} realtime connections; failures: {HeadlessRun.Summarise(observer.Errors)}");
+            $"{resumedMemory.Connections} realtime connections, {resumedMemory.PersistedCircuits} states left in the store; " +
+            $"failures: {HeadlessRun.Summarise(observer.Errors)}");
 
         await HeadlessRun.CloseAllAsync(opened, 64);
 
@@ -137,11 +138,12 @@ public static class HiddenRun
             Cores = Environment.ProcessorCount,
             Requested = circuits,
             Workspaces = workspaces,
-            StateHeldBy = stateOnServer ? "server" : "tab",
+            Mode = stateOnServer ? "tabs refuse the state" : "as blazor.web.js",
             Live = live.Count,
             Paused = paused.Count,
             StateKeptByTabs = keptByClient,
-            StateCharsPerTab = keptByClient == 0 ? 0 : stateChars / (double)keptByClient,
+            StateOffered = offered,
+            StateChars = offered == 0 ? 0 : stateChars / (double)offered,
             Resumed = toResume.Count,
             ResumedOk = resumedOk,
             BaselineWorkingSetMb = Mb(before.WorkingSet),
@@ -150,6 +152,8 @@ public static class HiddenRun
             PausedManagedKbPerCircuit = PerCircuitKb(pausedMemory.Managed - before.Managed, paused.Count),
             PausedWorkingSetMb = Mb(pausedMemory.WorkingSet),
             PausedConnectionsLeft = pausedMemory.Connections,
+            StoreAfterPause = pausedMemory.PersistedCircuits - before.PersistedCircuits,
+            StoreAfterResume = resumedMemory.PersistedCircuits - before.PersistedCircuits,
             ResumedManagedKbPerCircuit = PerCircuitKb(resumedMemory.Managed - before.Managed, resumedOk),
             ResumedWorkingSetMb = Mb(resumedMemory.WorkingSet),
             PauseP50 = HeadlessRun.Percentile(pauseTimes, 0.50),
@@ -166,6 +170,23 @@ public static class HiddenRun
         return live.Count == circuits && paused.Count == live.Count && resumedOk == toResume.Count ? 0 : 2;
     }
 
+    /// <summary>
+    /// Waits (up to a minute) for the server to finish the pauses: PauseCircuit answers at once and the server then
+    /// persists the state, sends it to the tab or keeps it, and disposes the circuit, whose realtime subscriptions go
+    /// with it. A resume sent before that finds no state (seen here in a warm-up that resumed at once).
+    /// </summary>
+    private static async Task<HeadlessRun.ServerMemory> SettledAsync(HttpClient bench)
+    {
+        var memory = await HeadlessRun.MemoryAsync(bench);
+        for (var waited = 0; memory.Connections > 0 && waited < 60; waited += 2)
+        {
+            await Task.Delay(2000);
+            memory = await HeadlessRun.MemoryAsync(bench);
+        }
+        await Task.Delay(1000);
+        return await HeadlessRun.MemoryAsync(bench);
+    }
+
     private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
 
     private static double PerCircuitKb(long bytes, int circuits) => bytes / 1024.0 / Math.Max(1, circuits);
@@ -180,11 +201,13 @@ public sealed class HiddenResult
     public int Cores { get; init; }
     public int Requested { get; init; }
     public int Workspaces { get; init; }
-    public string StateHeldBy { get; init; } = "";
+    public string Mode { get; init; } = "";
     public int Live { get; init; }
     public int Paused { get; init; }
     public int StateKeptByTabs { get; init; }
-    public double StateCharsPerTab { get; init; }
+    /// <summary>Paused circuits whose state the server sent to the tab (JS.SavePersistedState), and its mean size.</summary>
+    public int StateOffered { get; init; }
+    public double StateChars { get; init; }
     public int Resumed { get; init; }
     public int ResumedOk { get; init; }
     public double BaselineWorkingSetMb { get; init; }
@@ -193,6 +216,9 @@ public sealed class HiddenResult
     public double PausedManagedKbPerCircuit { get; init; }
     public double PausedWorkingSetMb { get; init; }
     public int PausedConnectionsLeft { get; init; }
+    /// <summary>Paused circuits' states in the server's persistence store, over its count before opening (null: unreadable).</summary>
+    public int? StoreAfterPause { get; init; }
+    public int? StoreAfterResume { get; init; }
     public double ResumedManagedKbPerCircuit { get; init; }
     public double ResumedWorkingSetMb { get; init; }
     public double PauseP50 { get; init; }
@@ -202,9 +228,11 @@ public sealed class HiddenResult
     public string FirstErrors { get; init; } = "";
 
     public const string MarkdownHeader =
-        "| circuits | paused state held by | live: managed KB / circuit | live: working set MB | paused: managed KB / circuit | paused: working set MB | state per tab (chars) | resumed OK / failed | resume p50 / p99 ms | pause p50 / p99 ms | resumed: managed KB / circuit | resumed: working set MB | baseline working set MB |\n" +
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        "| circuits | tabs | live: managed KB / circuit | live: working set MB | paused: managed KB / circuit | paused: working set MB | paused states kept by tabs / in server store | state size (chars) | resumed OK / failed | resume p50 / p99 ms | pause p50 / p99 ms | resumed: managed KB / circuit | resumed: working set MB | store entries left after resume | baseline working set MB |\n" +
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     public string MarkdownRow() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Requested:N0} | {StateHeldBy} | {LiveManagedKbPerCircuit:F0} | {LiveWorkingSetMb:F0} | {PausedManagedKbPerCircuit:F1} | {PausedWorkingSetMb:F0} | {StateCharsPerTab:N0} | {ResumedOk:N0} / {Resumed - ResumedOk:N0} | {ResumeP50:F0} / {ResumeP99:F0} | {PauseP50:F0} / {PauseP99:F0} | {ResumedManagedKbPerCircuit:F0} | {ResumedWorkingSetMb:F0} | {BaselineWorkingSetMb:F0} |");
+        $"| {Requested:N0} | {Mode} | {LiveManagedKbPerCircuit:F0} | {LiveWorkingSetMb:F0} | {PausedManagedKbPerCircuit:F1} | {PausedWorkingSetMb:F0} | {StateKeptByTabs:N0} / {Store(StoreAfterPause)} | {StateChars:N0} | {ResumedOk:N0} / {Resumed - ResumedOk:N0} | {ResumeP50:F0} / {ResumeP99:F0} | {PauseP50:F0} / {PauseP99:F0} | {ResumedManagedKbPerCircuit:F0} | {ResumedWorkingSetMb:F0} | {Store(StoreAfterResume)} | {BaselineWorkingSetMb:F0} |");
+
+    private static string Store(int? entries) => entries is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?";
 }
