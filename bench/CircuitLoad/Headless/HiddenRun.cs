@@ -13,14 +13,16 @@ namespace CircuitLoad.Headless;
 /// (Blazor.pauseCircuit(): see HeadlessCircuit.Pause.cs), then after resuming R of them (Blazor.resumeCircuit()) and
 /// checking each resumed circuit renders a workspace event published afterwards. Prints one markdown row and one JSON line.
 ///   CircuitLoad hidden [--url http://127.0.0.1:5000] [--circuits 200] [--per-workspace 100] [--resume N (all)]
-///                      [--parallel 32] [--state-on-server] [--label TEXT] [--out FILE] [--path /w/{slug}/projects]
+///                      [--parallel 32] [--state-on-server] [--label TEXT] [--out FILE] [--path /w/{slug}/projects] [--hold SECONDS]
 /// By default each tab does what blazor.web.js 10.0 does: it stops its connection as soon as PauseCircuit answers, so the
 /// state the server sends (JS.SavePersistedState) is kept by the tab only when it arrived first; otherwise the server
 /// keeps it in its circuit persistence store (in memory, up to 1,000 circuits for 2 hours by default). Seen in Chromium
 /// both ways: warm server, the tab keeps it; cold or busy server, the tab still gets it but its answer is lost with the
 /// connection, so the server keeps a copy too (never claimed: the resume brings the tab's copy). --state-on-server
 /// answers false, so the server keeps every paused circuit's state and the tabs resume from it.
-/// Without --url it starts the built app itself (its own SQLite database) with the bench endpoints on.
+/// Without --url it starts the built app itself (its own SQLite database) with the bench endpoints on and the per-user
+/// circuit limits lifted (K tabs per user); with --url start it so (RATE_LIMIT_CIRCUITS_PER_USER above K).
+/// --hold N waits N seconds at the baseline and again with every circuit paused, to take heap dumps (dotnet-gcdump).
 /// </summary>
 public static class HiddenRun
 {
@@ -37,9 +39,13 @@ public static class HiddenRun
         var outFile = HeadlessRun.Text(args, "out");
         var pathTemplate = HeadlessRun.Text(args, "path") ?? "/w/{slug}/projects";
         var url = HeadlessRun.Text(args, "url");
+        var hold = HeadlessRun.Arg(args, "hold", 0);
 
         await using var app = url is null
-            ? await AppProcess.StartAsync(new Dictionary<string, string> { ["REALTIME_BENCH_ENDPOINTS"] = "true" })
+            ? await AppProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["REALTIME_BENCH_ENDPOINTS"] = "true", ["RATE_LIMIT_CIRCUITS_PER_USER"] = "100000", ["RATE_LIMIT_CONNECTIONS_PER_USER"] = "100000",
+            })
             : null;
         var baseUrl = app?.BaseUrl ?? new Uri(url!.TrimEnd('/') + "/");
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
@@ -76,6 +82,7 @@ public static class HiddenRun
         observer.Errors.Clear();
         await Task.Delay(2000);
         var before = await HeadlessRun.MemoryAsync(bench);
+        await HoldAsync(hold, "at the baseline", app);
 
         Log($"opening {circuits} circuits ({parallel} at a time)");
         var open = Stopwatch.StartNew();
@@ -103,6 +110,8 @@ public static class HiddenRun
         var pausedMemory = await SettledAsync(bench);
         Log($"paused: {Mb(pausedMemory.WorkingSet)} MB working set, {pausedMemory.Connections} realtime connections left, " +
             $"{pausedMemory.PersistedCircuits} circuit states in the server's persistence store ({before.PersistedCircuits} before)");
+
+        await HoldAsync(hold, "with every circuit paused", app);
 
         var toResume = paused.Take(resumeCount).ToList();
         Log($"resuming {toResume.Count} circuits ({parallel} at a time), as a tab shown again does");
@@ -185,6 +194,13 @@ public static class HiddenRun
         }
         await Task.Delay(1000);
         return await HeadlessRun.MemoryAsync(bench);
+    }
+
+    private static async Task HoldAsync(int seconds, string when, AppProcess? app)
+    {
+        if (seconds <= 0) return;
+        Log($"HOLD {when} ({seconds} s){(app is null ? "" : $", app pid {app.ProcessId}")}");
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
     }
 
     private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
