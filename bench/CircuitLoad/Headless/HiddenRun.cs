@@ -13,7 +13,7 @@ namespace CircuitLoad.Headless;
 /// (Blazor.pauseCircuit(): see HeadlessCircuit.Pause.cs), then after resuming R of them (Blazor.resumeCircuit()) and
 /// checking each resumed circuit renders a workspace event published afterwards. Prints one markdown row and one JSON line.
 ///   CircuitLoad hidden [--url http://127.0.0.1:5000] [--circuits 200] [--per-workspace 100] [--resume N (all)]
-///                      [--parallel 32] [--state-on-server] [--label TEXT] [--out FILE] [--path /w/{slug}/projects] [--hold SECONDS]
+///                      [--parallel 32] [--state-on-server] [--label TEXT] [--out FILE] [--path /w/{slug}/projects] [--settle 90] [--hold SECONDS]
 /// By default each tab does what blazor.web.js 10.0 does: it stops its connection as soon as PauseCircuit answers, so the
 /// state the server sends (JS.SavePersistedState) is kept by the tab only when it arrived first; otherwise the server
 /// keeps it in its circuit persistence store (in memory, up to 1,000 circuits for 2 hours by default). Seen in Chromium
@@ -22,6 +22,8 @@ namespace CircuitLoad.Headless;
 /// answers false, so the server keeps every paused circuit's state and the tabs resume from it.
 /// Without --url it starts the built app itself (its own SQLite database) with the bench endpoints on and the per-user
 /// circuit limits lifted (K tabs per user); with --url start it so (RATE_LIMIT_CIRCUITS_PER_USER above K).
+/// --settle S measures the paused server again after S seconds: right after the pauses the heap still holds the buffer
+/// pools' high-water mark of the live phase (ArrayPool, Kestrel's memory pool), which they trim over time.
 /// --hold N waits N seconds at the baseline and again with every circuit paused, to take heap dumps (dotnet-gcdump).
 /// </summary>
 public static class HiddenRun
@@ -40,6 +42,7 @@ public static class HiddenRun
         var pathTemplate = HeadlessRun.Text(args, "path") ?? "/w/{slug}/projects";
         var url = HeadlessRun.Text(args, "url");
         var hold = HeadlessRun.Arg(args, "hold", 0);
+        var settle = HeadlessRun.Arg(args, "settle", 90);
 
         await using var app = url is null
             ? await AppProcess.StartAsync(new Dictionary<string, string>
@@ -111,6 +114,15 @@ public static class HiddenRun
         Log($"paused: {Mb(pausedMemory.WorkingSet)} MB working set, {pausedMemory.Connections} realtime connections left, " +
             $"{pausedMemory.PersistedCircuits} circuit states in the server's persistence store ({before.PersistedCircuits} before)");
 
+        var settledMemory = pausedMemory;
+        if (settle > 0)
+        {
+            Log($"waiting {settle} s with every circuit paused");
+            await Task.Delay(TimeSpan.FromSeconds(settle));
+            settledMemory = await HeadlessRun.MemoryAsync(bench);
+            Log($"paused {settle} s: {Mb(settledMemory.WorkingSet)} MB working set, {settledMemory.Connections} realtime connections, " +
+                $"{settledMemory.PersistedCircuits} circuit states in the store");
+        }
         await HoldAsync(hold, "with every circuit paused", app);
 
         var toResume = paused.Take(resumeCount).ToList();
@@ -162,6 +174,9 @@ public static class HiddenRun
             PausedWorkingSetMb = Mb(pausedMemory.WorkingSet),
             PausedConnectionsLeft = pausedMemory.Connections,
             StoreAfterPause = pausedMemory.PersistedCircuits - before.PersistedCircuits,
+            SettleSeconds = settle,
+            SettledManagedKbPerCircuit = PerCircuitKb(settledMemory.Managed - before.Managed, paused.Count),
+            SettledWorkingSetMb = Mb(settledMemory.WorkingSet),
             StoreAfterResume = resumedMemory.PersistedCircuits - before.PersistedCircuits,
             ResumedManagedKbPerCircuit = PerCircuitKb(resumedMemory.Managed - before.Managed, resumedOk),
             ResumedWorkingSetMb = Mb(resumedMemory.WorkingSet),
@@ -232,6 +247,9 @@ public sealed class HiddenResult
     public double PausedManagedKbPerCircuit { get; init; }
     public double PausedWorkingSetMb { get; init; }
     public int PausedConnectionsLeft { get; init; }
+    public int SettleSeconds { get; init; }
+    public double SettledManagedKbPerCircuit { get; init; }
+    public double SettledWorkingSetMb { get; init; }
     /// <summary>Paused circuits' states in the server's persistence store, over its count before opening (null: unreadable).</summary>
     public int? StoreAfterPause { get; init; }
     public int? StoreAfterResume { get; init; }
@@ -244,11 +262,11 @@ public sealed class HiddenResult
     public string FirstErrors { get; init; } = "";
 
     public const string MarkdownHeader =
-        "| circuits | tabs | live: managed KB / circuit | live: working set MB | paused: managed KB / circuit | paused: working set MB | paused states kept by tabs / in server store | state size (chars) | resumed OK / failed | resume p50 / p99 ms | pause p50 / p99 ms | resumed: managed KB / circuit | resumed: working set MB | store entries left after resume | baseline working set MB |\n" +
+        "| circuits | tabs | live: managed KB / circuit | live: working set MB | paused: managed KB / circuit (at once / later) | paused: working set MB (at once / later) | paused states kept by tabs / in server store | state size (chars) | resumed OK / failed | resume p50 / p99 ms | pause p50 / p99 ms | resumed: managed KB / circuit | resumed: working set MB | store entries left after resume | baseline working set MB |\n" +
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     public string MarkdownRow() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Requested:N0} | {Mode} | {LiveManagedKbPerCircuit:F0} | {LiveWorkingSetMb:F0} | {PausedManagedKbPerCircuit:F1} | {PausedWorkingSetMb:F0} | {StateKeptByTabs:N0} / {Store(StoreAfterPause)} | {StateChars:N0} | {ResumedOk:N0} / {Resumed - ResumedOk:N0} | {ResumeP50:F0} / {ResumeP99:F0} | {PauseP50:F0} / {PauseP99:F0} | {ResumedManagedKbPerCircuit:F0} | {ResumedWorkingSetMb:F0} | {Store(StoreAfterResume)} | {BaselineWorkingSetMb:F0} |");
+        $"| {Requested:N0} | {Mode} | {LiveManagedKbPerCircuit:F0} | {LiveWorkingSetMb:F0} | {PausedManagedKbPerCircuit:F1} / {SettledManagedKbPerCircuit:F1} | {PausedWorkingSetMb:F0} / {SettledWorkingSetMb:F0} | {StateKeptByTabs:N0} / {Store(StoreAfterPause)} | {StateChars:N0} | {ResumedOk:N0} / {Resumed - ResumedOk:N0} | {ResumeP50:F0} / {ResumeP99:F0} | {PauseP50:F0} / {PauseP99:F0} | {ResumedManagedKbPerCircuit:F0} | {ResumedWorkingSetMb:F0} | {Store(StoreAfterResume)} | {BaselineWorkingSetMb:F0} |");
 
     private static string Store(int? entries) => entries is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?";
 }
