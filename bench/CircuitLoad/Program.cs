@@ -4,7 +4,8 @@
 //   2. event-to-DOM latency: publish E global events at R/s through the real bridge and time, in the page, when
 //      each one's sequence lands in the DOM (a MutationObserver on the realtime probe), against the server's send time.
 //   dotnet run -c Release --project bench/CircuitLoad -- [--pages 50] [--events 500] [--rate 50] [--out FILE]
-// With `headless` first, it runs the headless scale run instead (no browser; see Headless/HeadlessRun.cs).
+// With `headless` first, it runs the headless scale run instead (no browser; see Headless/HeadlessRun.cs); with `hidden`,
+// the hidden-tabs run: memory with N live circuits, then paused as hidden tabs pause them, then resumed (Headless/HiddenRun.cs).
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
@@ -13,6 +14,7 @@ using App.Tests.Shared;
 using Microsoft.Playwright;
 
 if (args is ["headless", ..]) return await CircuitLoad.Headless.HeadlessRun.RunAsync(args[1..]);
+if (args is ["hidden", ..]) return await CircuitLoad.Headless.HiddenRun.RunAsync(args[1..]);
 
 var pages = Arg("pages", 50);
 var events = Arg("events", 500);

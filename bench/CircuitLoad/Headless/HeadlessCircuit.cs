@@ -22,13 +22,20 @@ public sealed class CircuitObserver(bool traceJs)
     public int Started;
     public bool TraceJs { get; } = traceJs;
 
+    /// <summary>
+    /// Answer JS.SavePersistedState with false, as a tab that cannot take its paused circuit's state: the server then
+    /// keeps that state in its circuit persistence store (in memory by default) until the tab resumes or it expires.
+    /// </summary>
+    public bool RefusePersistedState { get; init; }
+
     public static double NowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
 }
 
 /// <summary>
 /// One virtual user's tab, without a browser: GETs the page with the user's cookie, starts a circuit on /_blazor the
 /// way blazor.web.js does (StartCircuit, then UpdateRootComponents with the page's markers), acknowledges every render
-/// batch and answers every JS interop call with a canned result, and ends with the disconnect beacon.
+/// batch and answers every JS interop call with a canned result, and ends with the disconnect beacon. It can pause and
+/// resume its circuit the way Blazor.pauseCircuit() / Blazor.resumeCircuit() do for a hidden tab (HeadlessCircuit.Pause.cs).
 /// </summary>
 public sealed partial class HeadlessCircuit : IAsyncDisposable
 {
@@ -37,11 +44,17 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
 
     private readonly HubConnection connection;
     private readonly CircuitObserver observer;
-    private readonly TaskCompletionSource firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpClient http;
     private readonly Uri baseUrl;
     private long nextJsObjectId;
     private string? secret;
+    private string? pageUri;
+    private List<string> markers = [];
+    private long maxSequence;
+
+    /// <summary>The highest event sequence any render batch of this circuit carried (0: none yet).</summary>
+    public long MaxSequence => Interlocked.Read(ref maxSequence);
 
     public int Workspace { get; }
     public string? Failure { get; private set; }
@@ -64,14 +77,19 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         connection = builder.Build();
         connection.On("JS.RenderBatch", [typeof(long), typeof(byte[])], OnRenderBatch, this);
         connection.On("JS.BeginInvokeJS", [typeof(long), typeof(string), typeof(string), typeof(int), typeof(long), typeof(int)], OnBeginInvokeJs, this);
-        connection.On("JS.SavePersistedState", [typeof(string), typeof(string)], (_, _) => Task.FromResult<object?>(true), this);
+        // Sent only while pausing: (circuit secret, protected root components, protected application state).
+        connection.On("JS.SavePersistedState", [typeof(string), typeof(string), typeof(string)], OnSavePersistedState, this);
         connection.On("JS.Error", [typeof(string)], args =>
         {
-            Fail("JS.Error: " + args[0]);
+            // After the disconnect beacon the server ends the circuit; a late call on the connection gets this error,
+            // as a page being unloaded would.
+            if (!disposing) Fail((pausing ? "JS.Error while pausing: " : "JS.Error: ") + args[0]);
             return Task.CompletedTask;
         });
         connection.Closed += ex =>
         {
+            // The close this client made itself after PauseCircuit (consumed once, whenever the event runs).
+            if (Interlocked.Exchange(ref closingForPause, 0) == 1) return Task.CompletedTask;
             if (secret is not null && !disposing) Fail("connection closed: " + (ex?.Message ?? "by the server"));
             return Task.CompletedTask;
         };
@@ -105,24 +123,29 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
             throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode} {response.Headers.Location}");
         var html = await response.Content.ReadAsStringAsync(ct);
         // Only markers with a descriptor start components on the server (the others are for WebAssembly or static).
-        var markers = Marker.Matches(html).Select(m => m.Groups[1].Value).Where(m => m.Contains("\"descriptor\"", StringComparison.Ordinal)).ToList();
+        markers = Marker.Matches(html).Select(m => m.Groups[1].Value).Where(m => m.Contains("\"descriptor\"", StringComparison.Ordinal)).ToList();
         if (markers.Count == 0) throw new InvalidOperationException($"GET {path}: no interactive server component markers");
         var state = State.Match(html) is { Success: true } s ? s.Groups[1].Value : "";
 
         await connection.StartAsync(ct);
-        var pageUri = new Uri(baseUrl, path).ToString();
+        pageUri = new Uri(baseUrl, path).ToString();
         secret = await connection.InvokeAsync<string?>("StartCircuit", baseUrl.ToString(), pageUri, "[]", state, ct)
                  ?? throw new InvalidOperationException("StartCircuit refused (null secret)");
-        var operations = new StringBuilder("{\"batchId\":1,\"operations\":[");
+        await connection.SendAsync("UpdateRootComponents", AddOperations(1), state, ct);
+        await firstBatch.Task.WaitAsync(ct);
+        Interlocked.Increment(ref observer.Started);
+    }
+
+    /// <summary>One "add" per marker, as blazor.web.js's WebRootComponentManager sends them (ssrComponentId from 1).</summary>
+    private string AddOperations(int batchId)
+    {
+        var operations = new StringBuilder("{\"batchId\":").Append(batchId).Append(",\"operations\":[");
         for (var i = 0; i < markers.Count; i++)
         {
             if (i > 0) operations.Append(',');
             operations.Append("{\"type\":\"add\",\"ssrComponentId\":").Append(i + 1).Append(",\"marker\":").Append(markers[i]).Append('}');
         }
-        operations.Append("]}");
-        await connection.SendAsync("UpdateRootComponents", operations.ToString(), state, ct);
-        await firstBatch.Task.WaitAsync(ct);
-        Interlocked.Increment(ref observer.Started);
+        return operations.Append("]}").ToString();
     }
 
     private Task OnRenderBatch(object?[] args, object _)
@@ -134,9 +157,14 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         Interlocked.Add(ref observer.BatchBytes, bytes.Length);
         var found = new List<long>(2);
         RenderBatchSequences.Find(bytes, found);
-        foreach (var sequence in found) observer.Arrivals.Enqueue((sequence, arrived));
+        foreach (var sequence in found)
+        {
+            observer.Arrivals.Enqueue((sequence, arrived));
+            long seen;
+            while (sequence > (seen = Interlocked.Read(ref maxSequence)) && Interlocked.CompareExchange(ref maxSequence, sequence, seen) != seen) { }
+        }
         // Never await in a handler: the connection reads its next message only after this returns.
-        _ = Acknowledge(id);
+        if (!disconnectedForPause) _ = Acknowledge(id);
         firstBatch.TrySetResult();
         return Task.CompletedTask;
     }
@@ -149,7 +177,8 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Fail("ack failed: " + ex.Message);
+            // A pausing tab stops its connection right after PauseCircuit: a late answer is lost there too, harmlessly.
+            if (!pausing && !disposing) Fail("ack failed: " + ex.Message);
         }
     }
 
@@ -159,7 +188,7 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         var identifier = (string?)args[1] ?? "";
         var resultType = (int)args[3]!;
         if (observer.TraceJs) observer.JsCalls.AddOrUpdate($"{identifier} (result type {resultType})", 1, (_, n) => n + 1);
-        if (handle == 0) return Task.CompletedTask; // fire and forget: no answer expected
+        if (handle == 0 || disconnectedForPause) return Task.CompletedTask; // fire and forget, or a paused tab: no answer
         var result = resultType switch
         {
             1 => $"{{\"__jsObjectId\":{Interlocked.Increment(ref nextJsObjectId)}}}", // JSObjectReference (module imports)
@@ -177,7 +206,8 @@ public sealed partial class HeadlessCircuit : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Fail("interop answer failed: " + ex.Message);
+            // A pausing tab stops its connection right after PauseCircuit: a late answer is lost there too, harmlessly.
+            if (!pausing && !disposing) Fail("interop answer failed: " + ex.Message);
         }
     }
 

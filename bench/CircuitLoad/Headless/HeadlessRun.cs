@@ -191,7 +191,7 @@ public static class HeadlessRun
         }
     }
 
-    private static async Task<List<HeadlessCircuit>> OpenManyAsync(Uri baseUrl, HttpClient http, BenchUser[] users, string pathTemplate,
+    internal static async Task<List<HeadlessCircuit>> OpenManyAsync(Uri baseUrl, HttpClient http, BenchUser[] users, string pathTemplate,
         int count, int perWorkspace, int parallel, CircuitObserver observer)
     {
         var circuits = new HeadlessCircuit[count];
@@ -205,10 +205,10 @@ public static class HeadlessRun
         return circuits.ToList();
     }
 
-    private static Task CloseAllAsync(List<HeadlessCircuit> circuits, int parallel) =>
+    internal static Task CloseAllAsync(List<HeadlessCircuit> circuits, int parallel) =>
         Parallel.ForEachAsync(circuits, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (c, _) => await c.DisposeAsync());
 
-    private sealed record Tick(string Slug, long Sequence, double SentAt);
+    internal sealed record Tick(string Slug, long Sequence, double SentAt);
 
     /// <summary>One event per workspace per second, spread over 10 slices of each second; bounded by <paramref name="seconds"/>.</summary>
     private static async Task<List<Tick>> PublishAsync(HttpClient bench, string[] slugs, int seconds)
@@ -227,40 +227,45 @@ public static class HeadlessRun
         return (await Task.WhenAll(calls)).SelectMany(t => t).ToList();
     }
 
-    private static async Task<List<Tick>> PostTicksAsync(HttpClient bench, string[] slugs)
+    internal static async Task<List<Tick>> PostTicksAsync(HttpClient bench, string[] slugs)
     {
         using var response = await bench.PostAsJsonAsync("api/bench/workspace-ticks", new { slugs, payloadBytes = 64 });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<List<Tick>>(new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
     }
 
-    private static async Task<(long Managed, long WorkingSet, int Connections)> MemoryAsync(HttpClient bench)
+    /// <summary>The app's memory after a forced full GC, its realtime connections, and the paused circuits' states its
+    /// circuit persistence store holds (null: not readable).</summary>
+    internal sealed record ServerMemory(long Managed, long WorkingSet, int Connections, int? PersistedCircuits);
+
+    internal static async Task<ServerMemory> MemoryAsync(HttpClient bench)
     {
         var m = await bench.GetFromJsonAsync<JsonElement>("api/bench/memory");
-        return (m.GetProperty("managedBytes").GetInt64(), m.GetProperty("workingSetBytes").GetInt64(), m.GetProperty("connections").GetInt32());
+        return new ServerMemory(m.GetProperty("managedBytes").GetInt64(), m.GetProperty("workingSetBytes").GetInt64(), m.GetProperty("connections").GetInt32(),
+            m.TryGetProperty("persistedCircuits", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : null);
     }
 
     private static async Task<double> ServerCpuMsAsync(HttpClient bench) =>
         (await bench.GetFromJsonAsync<JsonElement>("api/bench/cpu")).GetProperty("cpuMs").GetDouble();
 
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static string Summarise(IEnumerable<string> errors)
+    internal static string Summarise(IEnumerable<string> errors)
     {
         var groups = errors.GroupBy(e => e.Length > 120 ? e[..120] : e).Select(g => $"{g.Count()}x {g.Key}").Take(3).ToList();
         return groups.Count == 0 ? "none" : string.Join("; ", groups);
     }
 
-    private static void Log(string message) => Console.Error.WriteLine($"[circuits {DateTime.UtcNow:HH:mm:ss}] {message}");
+    internal static void Log(string message) => Console.Error.WriteLine($"[circuits {DateTime.UtcNow:HH:mm:ss}] {message}");
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         var value = Text(args, name);
         return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
     }
 
-    private static string? Text(string[] args, string name)
+    internal static string? Text(string[] args, string name)
     {
         var index = Array.IndexOf(args, "--" + name);
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;

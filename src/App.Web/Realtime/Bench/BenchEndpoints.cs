@@ -57,13 +57,17 @@ public static class BenchEndpoints
             return Results.Ok(new { cpuMs = process.TotalProcessorTime.TotalMilliseconds });
         });
 
-        bench.MapGet("/memory", (RealtimeAudience audience) =>
+        bench.MapGet("/memory", (RealtimeAudience audience, IServiceProvider services) =>
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             using var process = Process.GetCurrentProcess();
-            return Results.Ok(new { managedBytes = GC.GetTotalMemory(false), workingSetBytes = process.WorkingSet64, connections = audience.ConnectionCount });
+            return Results.Ok(new
+            {
+                managedBytes = GC.GetTotalMemory(false), workingSetBytes = process.WorkingSet64, connections = audience.ConnectionCount,
+                persistedCircuits = PersistedCircuits.Count(services),
+            });
         });
     }
 
