@@ -34,6 +34,26 @@ public sealed class SseReplayBufferTests
     }
 
     [Fact]
+    public void A_resume_gets_only_the_latest_presence_state_of_a_topic_and_an_older_ones_id_still_resumes()
+    {
+        var buffer = new SseReplayBuffer();
+        RealtimeEvent Presence(long sequence, EventScope scope) =>
+            new() { Name = App.Realtime.Presence.PresenceEvents.Changed, Topic = scope.Key, Sequence = sequence };
+        buffer.Publish(Event(1, A), true);
+        buffer.Publish(Presence(2, A), true);
+        buffer.Publish(Presence(3, B), true);
+        buffer.Publish(Event(4, A), true);
+        buffer.Publish(Presence(5, A), true);
+        buffer.Publish(Presence(6, A), true);
+
+        // 2 and 5 were replaced by 6 (the whole state of A); B's own latest (3) stays.
+        Assert.Equal([3, 4, 6], Ids(buffer.After([A.Key, B.Key], 1).Events));
+        var (reset, events) = buffer.After([A.Key], 5);
+        Assert.False(reset);
+        Assert.Equal([6], Ids(events));
+    }
+
+    [Fact]
     public void Interleaved_scopes_come_back_in_arrival_order_and_only_the_requested_ones()
     {
         var buffer = new SseReplayBuffer();
