@@ -70,12 +70,7 @@ public static class RealtimeServiceCollectionExtensions
         if (services.GetService<HubRealtimeConnections>() is not null)
         {
             var hub = services.GetRequiredService<IOptions<RealtimeHubOptions>>().Value;
-            // CloseOnAuthenticationExpiration: a connection ends when its cookie or token expires (checked every second).
-            var mapped = group.MapHub<RealtimeHub>(hub.Path, o =>
-            {
-                o.AllowStatefulReconnects = true;
-                o.CloseOnAuthenticationExpiration = true;
-            });
+            var mapped = group.MapHub<RealtimeHub>(hub.Path, RealtimeHub.ConfigureConnections);
             if (options.ClientPolicy is { } policy) mapped.RequireAuthorization(policy);
             else mapped.RequireAuthorization();
         }
