@@ -4,8 +4,8 @@
 #
 #   bench/peers/hub-rounds.sh CLIENTS EVENTS RATE [ROUNDS]          e.g. 200 2000 100 3 (paced), 200 2000 0 4 (flood)
 #
-# OURS="label=path/App.Web.dll ..." compares several builds of the app in the same rounds (default: this tree's
-# Release build, `dotnet build App.sln -c Release` first). PEER=0 leaves socket.io out. One instance, no Redis; every
+# OURS="label=path/App.Web.dll[,VAR=value...] ..." compares several builds (or runtime settings) of the app in the
+# same rounds (default: this tree's Release build, `dotnet build App.sln -c Release` first). PEER=0 leaves socket.io out. One instance, no Redis; every
 # run warms its server up as bench/run.sh does. Per-run JSON lines go to stderr, the summary table to stdout.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 CLIENTS EVENTS RATE [ROUNDS]" >&2; exit 64; }
@@ -21,12 +21,13 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-ours() { # label dll
-    local port data="$TMP/data-$RANDOM" line
+ours() { # label dll[,VAR=value...]
+    local port data="$TMP/data-$RANDOM" line dll=${2%%,*} env=()
+    [[ "$2" == *,* ]] && IFS=, read -r -a env <<<"${2#*,}"
     port=$(free_port); mkdir -p "$data"
     (cd "$data" && REALTIME_BENCH_ENDPOINTS=true ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
         RATE_LIMIT_CONNECTIONS_PER_USER=100000 RATE_LIMIT_CIRCUITS_PER_USER=100000 APP_DATA_PATH="$data" \
-        exec dotnet "$2" --urls "http://127.0.0.1:$port" >"$data/app.log" 2>&1) &
+        exec env "${env[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port" >"$data/app.log" 2>&1) &
     APP_PID=$!
     for _ in $(seq 1 300); do curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz/live" 2>/dev/null && break; sleep 0.1; done
     line=$(node "$ROOT/bench/peers/signalr-node/client.js" --urls "http://127.0.0.1:$port" --clients "$CLIENTS" --events "$EVENTS" \
