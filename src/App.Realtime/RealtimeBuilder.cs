@@ -32,9 +32,6 @@ public sealed class RealtimeBuilder(IServiceCollection services)
     {
         var options = Services.AddOptions<RealtimeHubOptions>();
         if (configure is not null) options.Configure(configure);
-        options.Validate(o => o.QueueCapacity >= 1, "Realtime hub QueueCapacity must be at least 1.")
-            .Validate(o => o.SendTimeout > TimeSpan.Zero || o.SendTimeout == Timeout.InfiniteTimeSpan, "Realtime hub SendTimeout must be positive.")
-            .ValidateOnStart();
         Services.TryAddSingleton<HubConnectionContexts>();
         Services.TryAddSingleton<HubRealtimeConnections>();
         Services.AddSignalR(o => o.MaximumReceiveMessageSize = 16 * 1024);

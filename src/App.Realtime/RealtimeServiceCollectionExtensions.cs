@@ -70,7 +70,12 @@ public static class RealtimeServiceCollectionExtensions
         if (services.GetService<HubRealtimeConnections>() is not null)
         {
             var hub = services.GetRequiredService<IOptions<RealtimeHubOptions>>().Value;
-            var mapped = group.MapHub<RealtimeHub>(hub.Path, RealtimeHub.ConfigureConnections);
+            // CloseOnAuthenticationExpiration: a connection ends when its cookie or token expires (checked every second).
+            var mapped = group.MapHub<RealtimeHub>(hub.Path, o =>
+            {
+                o.AllowStatefulReconnects = true;
+                o.CloseOnAuthenticationExpiration = true;
+            });
             if (options.ClientPolicy is { } policy) mapped.RequireAuthorization(policy);
             else mapped.RequireAuthorization();
         }

@@ -26,7 +26,7 @@ public sealed class HubRealtimeConnections(
             context.Abort();
             return;
         }
-        var connection = new Connection(context, hubConnection, metrics, logger, hubOptions.Value.QueueCapacity, hubOptions.Value.SendTimeout);
+        var connection = new Connection(context, hubConnection, metrics, logger, hubOptions.Value.QueueCapacity);
         open[context.ConnectionId] = connection;
         await audience.JoinAsync(connection, userId, id => resolver.TopicsOfAsync(id, context.ConnectionAborted));
     }
@@ -49,18 +49,15 @@ public sealed class HubRealtimeConnections(
         private readonly HubCallerContext context;
         private readonly HubConnectionContext hubConnection;
         private readonly ILogger logger;
-        private readonly TimeSpan sendTimeout;
         // Stateful reconnect buffers and numbers each written invocation for replay: K events in one write would be
         // one unnumbered message to it, so such connections get one write per event.
         private readonly bool coalesce;
 
-        public Connection(HubCallerContext context, HubConnectionContext hubConnection, RealtimeMetrics metrics, ILogger logger, int capacity,
-            TimeSpan sendTimeout)
+        public Connection(HubCallerContext context, HubConnectionContext hubConnection, RealtimeMetrics metrics, ILogger logger, int capacity)
         {
             this.context = context;
             this.hubConnection = hubConnection;
             this.logger = logger;
-            this.sendTimeout = sendTimeout;
 #pragma warning disable CA2252 // a preview interface; only its presence is read (SignalR sets it only for stateful connections)
             coalesce = hubConnection.Features.Get<IStatefulReconnectFeature>() is null;
 #pragma warning restore CA2252
@@ -74,21 +71,16 @@ public sealed class HubRealtimeConnections(
         public void NotifyMissed() => Queue.NotifyMissed();
         public void Revoke() => Queue.Revoke();
 
-        public ValueTask DeliverAsync(IReadOnlyList<RealtimeEvent> events)
-        {
-            if (events.Count != 1) return DeliverManyAsync(events);
+        public ValueTask DeliverAsync(IReadOnlyList<RealtimeEvent> events) =>
             // One event (every delivery under paced load): the event's own message, serialised once and shared by
             // every connection, goes out as it is, with no copy, rented buffer or wrapper per connection.
-            var write = hubConnection.WriteAsync(events[0].ToHubMessage());
-            return write.IsCompletedSuccessfully ? write : new ValueTask(WithinSendTimeoutAsync(write));
-        }
+            events.Count == 1 ? hubConnection.WriteAsync(events[0].ToHubMessage()) : DeliverManyAsync(events);
 
         private async ValueTask DeliverManyAsync(IReadOnlyList<RealtimeEvent> events)
         {
             if (!coalesce)
             {
-                foreach (var realtimeEvent in events)
-                    if (!await WrittenAsync(hubConnection.WriteAsync(realtimeEvent.ToHubMessage()))) return;
+                foreach (var realtimeEvent in events) await hubConnection.WriteAsync(realtimeEvent.ToHubMessage());
                 return;
             }
             var start = 0;
@@ -103,10 +95,8 @@ public sealed class HubRealtimeConnections(
                     bytes += size;
                     count++;
                 }
-                var coalesced = CoalescedHubMessage.Create(hubConnection.Protocol, events, start, count, bytes);
-                // A write given up on may still read the bytes later: they are then left to the GC, not returned.
-                if (!await WrittenAsync(hubConnection.WriteAsync(coalesced.Message))) return;
-                coalesced.Dispose();
+                using (var coalesced = CoalescedHubMessage.Create(hubConnection.Protocol, events, start, count, bytes))
+                    await hubConnection.WriteAsync(coalesced.Message);
                 start += count;
             }
         }
@@ -118,31 +108,7 @@ public sealed class HubRealtimeConnections(
                 Name = RealtimeEventNames.Missed, Topic = RealtimeTopics.Global, OccurredAt = DateTimeOffset.UtcNow,
                 Payload = System.Text.Json.JsonSerializer.SerializeToElement(new { missed = count }),
             };
-            await WrittenAsync(hubConnection.WriteAsync(notice.ToHubMessage()));
-        }
-
-        private ValueTask<bool> WrittenAsync(ValueTask write) =>
-            write.IsCompletedSuccessfully ? new ValueTask<bool>(true) : new ValueTask<bool>(WithinSendTimeoutAsync(write));
-
-        /// <summary>
-        /// The hub is mapped without SignalR's transport send timeout (see <see cref="RealtimeHub.ConfigureConnections"/>),
-        /// so a client that stops reading is closed here instead: a write still waiting for room after
-        /// <see cref="RealtimeHubOptions.SendTimeout"/> aborts the connection (false). Only writes that did not
-        /// complete at once get here, so the usual write pays nothing for it.
-        /// </summary>
-        private async Task<bool> WithinSendTimeoutAsync(ValueTask write)
-        {
-            try
-            {
-                await write.AsTask().WaitAsync(sendTimeout);
-                return true;
-            }
-            catch (TimeoutException)
-            {
-                logger.LogWarning("Hub connection {Connection} took no data for {Timeout}: closed", ConnectionId, sendTimeout);
-                context.Abort();
-                return false;
-            }
+            await hubConnection.WriteAsync(notice.ToHubMessage());
         }
 
         public ValueTask RevokedAsync()

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.Options;
 
 namespace App.Realtime.Hub;
@@ -21,18 +20,6 @@ public sealed class RealtimeHub(HubRealtimeConnections connections, IOptions<Rea
     public HubInfo Info() => new(Context.User is { } user ? options.Value.UserIdOf(user) ?? "" : "", connections.TopicsOf(Context.ConnectionId));
 
     public sealed record HubInfo(string UserId, IReadOnlyList<string> Topics);
-
-    /// <summary>How the hub's connections are set up when it is mapped.</summary>
-    internal static void ConfigureConnections(HttpConnectionDispatcherOptions options)
-    {
-        options.AllowStatefulReconnects = true;
-        // A connection ends when its cookie or token expires (checked every second).
-        options.CloseOnAuthenticationExpiration = true;
-        // SignalR's send timeout hands every WebSocket frame a cancellable token, which sends each one down
-        // ManagedWebSocket's slower async path and takes two more locks per write; the hub's own timeout
-        // (RealtimeHubOptions.SendTimeout) closes a client that stops reading, at no cost while writes complete.
-        options.TransportSendTimeout = Timeout.InfiniteTimeSpan;
-    }
 }
 
 /// <summary>Settings of the hub transport (<c>.AddHub(o => ...)</c>).</summary>
@@ -43,8 +30,4 @@ public sealed class RealtimeHubOptions
     /// <summary>Events one hub connection may have waiting: references to shared, already serialised messages,
     /// so deep enough for a burst of several thousand events to a client that reads slowly.</summary>
     public int QueueCapacity { get; set; } = 8192;
-
-    /// <summary>A connection whose write has waited this long for room (a client that stopped reading) is closed;
-    /// the same default as SignalR's transport send timeout, which the hub replaces.</summary>
-    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
