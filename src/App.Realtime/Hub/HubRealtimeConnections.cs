@@ -71,12 +71,7 @@ public sealed class HubRealtimeConnections(
         public void NotifyMissed() => Queue.NotifyMissed();
         public void Revoke() => Queue.Revoke();
 
-        public ValueTask DeliverAsync(IReadOnlyList<RealtimeEvent> events) =>
-            // One event (every delivery under paced load): the event's own message, serialised once and shared by
-            // every connection, goes out as it is, with no copy, rented buffer or wrapper per connection.
-            events.Count == 1 ? hubConnection.WriteAsync(events[0].ToHubMessage()) : DeliverManyAsync(events);
-
-        private async ValueTask DeliverManyAsync(IReadOnlyList<RealtimeEvent> events)
+        public async ValueTask DeliverAsync(IReadOnlyList<RealtimeEvent> events)
         {
             if (!coalesce)
             {
