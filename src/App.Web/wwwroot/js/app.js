@@ -46,11 +46,12 @@ window.appDrafts = {
         sessionStorage.setItem("app.draft:" + location.pathname, JSON.stringify({ key: root.dataset.draft, fields }));
     },
 
+    // The saved JSON text as it is: the server reads it (DialogDraft.TakeAsync).
     take() {
         const storageKey = "app.draft:" + location.pathname;
         const saved = sessionStorage.getItem(storageKey);
         sessionStorage.removeItem(storageKey);
-        return saved ? JSON.parse(saved) : null;
+        return saved;
     },
 };
 
