@@ -132,11 +132,16 @@ public sealed class RevocationTests(BrowserFixture browser, ITestOutputHelper ou
         var page = await browser.NewPageAsync(app.BaseUrl);
         var user = await UserFlows.RegisterAsync(page, "Tia Token");
         var issued = Stopwatch.StartNew(); // the token is issued just after this
+        // The server stamps the expiry in wall-clock time: "not before" is judged on the same clock (a VM's wall clock
+        // can step by most of a second against the stopwatch's monotonic one under load; a run saw 14.2 s of 15).
+        var issuedAt = DateTimeOffset.UtcNow;
         await using var clients = await OpenClientsAsync(app.BaseUrl, page, user);
 
         // The bearer hub and the SSE stream minted with that token end at its expiry; the cookie hub does not.
         await clients.WaitClosedAsync(issued, "token expiry (from issue)", output, lifetime + Limit, clients.BearerHub, clients.Sse);
-        Assert.True(issued.Elapsed >= lifetime - TimeSpan.FromSeconds(0.5), $"closed before the token expired ({issued.Elapsed})");
+        var closedAt = DateTimeOffset.UtcNow;
+        Assert.True(closedAt - issuedAt >= lifetime - TimeSpan.FromSeconds(0.5),
+            $"closed before the token expired ({closedAt - issuedAt} by the wall clock, {issued.Elapsed} by the stopwatch)");
         Assert.Equal(HubConnectionState.Connected, clients.CookieHub.Connection.State);
         await ProjectFlows.CreateAsync(page, "After expiry");
         await clients.CookieHub.WaitForAsync(e => RealtimeClients.HubClient.PayloadName(e) == "After expiry");

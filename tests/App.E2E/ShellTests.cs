@@ -69,6 +69,61 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_a_phone_the_drawer_opens_over_the_page_and_closes_when_its_link_is_followed_or_the_page_is_tapped()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl, width: 390, height: 844);
+        var user = await UserFlows.RegisterAsync(page, "Phil Phone");
+        var drawer = page.Locator("#shell-drawer");
+        var members = drawer.GetByRole(AriaRole.Link, new() { Name = "Members" });
+        await Assertions.Expect(members).Not.ToBeVisibleAsync();
+
+        // The menu button opens it over the page (a dark overlay behind it).
+        await page.Locator("#shell-drawer-toggle").ClickAsync();
+        await Assertions.Expect(members).ToBeInViewportAsync();
+        await Assertions.Expect(page.Locator("#shell-drawer-overlay")).ToBeVisibleAsync();
+
+        // Following a link goes there and leaves the page uncovered.
+        await members.ClickAsync();
+        await page.WaitForURLAsync($"**/w/{user.Slug}/members");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Members" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#shell-drawer-overlay")).ToHaveCountAsync(0);
+        await Assertions.Expect(members).Not.ToBeInViewportAsync();
+
+        // Tapping the page beside the open drawer closes it too.
+        await page.Locator("#shell-drawer-toggle").ClickAsync();
+        await Assertions.Expect(members).ToBeInViewportAsync();
+        await page.Mouse.ClickAsync(370, 600);
+        await Assertions.Expect(page.Locator("#shell-drawer-overlay")).ToHaveCountAsync(0);
+        await Assertions.Expect(members).Not.ToBeInViewportAsync();
+    }
+
+    [Fact]
+    public async Task On_a_medium_screen_the_open_drawer_sits_beside_the_page_and_stays_open_across_its_links()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl, width: 1000, height: 800);
+        var user = await UserFlows.RegisterAsync(page, "Meg Medium");
+        var drawer = page.Locator("#shell-drawer");
+        var content = page.Locator(".mud-main-content");
+        await Assertions.Expect(content).ToHaveCSSAsync("margin-left", "0px");
+
+        await page.Locator("#shell-drawer-toggle").ClickAsync();
+        await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Members" })).ToBeInViewportAsync();
+        // Beside the page, not over it: no overlay, and the page moves right by the drawer's width.
+        await Assertions.Expect(page.Locator("#shell-drawer-overlay")).Not.ToBeVisibleAsync();
+        await Assertions.Expect(content).ToHaveCSSAsync("margin-left", "240px");
+
+        await drawer.GetByRole(AriaRole.Link, new() { Name = "Members" }).ClickAsync();
+        await page.WaitForURLAsync($"**/w/{user.Slug}/members");
+        await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Members" })).ToHaveAttributeAsync("aria-current", "page");
+        await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Projects" })).ToBeInViewportAsync();
+
+        // Narrowed to a phone while open, it gets out of the way.
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Projects" })).Not.ToBeInViewportAsync();
+        await Assertions.Expect(page.Locator("#shell-drawer-overlay")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task The_operator_inspector_lists_each_placement_with_its_outlets_and_whether_it_renders_here()
     {
         var page = await browser.NewPageAsync(app.BaseUrl);

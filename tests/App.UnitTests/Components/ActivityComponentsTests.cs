@@ -84,14 +84,17 @@ public sealed class ActivityComponentsTests(DatabaseFixture fixture) : MudCompon
         cut.WaitForAssertion(() => Assert.Equal("2 minutes ago", cut.Find(".activity-time time").TextContent));
     }
 
-    [Fact]
-    public async Task Other_peoples_changes_raise_a_toast_and_this_tabs_own_do_not()
+    [Theory]
+    [InlineData("toasts")]
+    [InlineData("feed with toasts")]
+    public async Task Other_peoples_changes_raise_a_toast_and_this_tabs_own_do_not(string component)
     {
         var services = await fixture.ServicesAsync(DatabaseFixture.Sqlite);
         var ana = await Accounts.RegisterAsync(services, "Ana Toast");
         var realtime = await ArrangeAsync(services, ana.Actor);
         var snackbars = Context.Render<MudSnackbarProvider>();
-        Context.Render<ActivityToasts>(p => p.Add(x => x.WorkspaceId, ana.WorkspaceId));
+        if (component == "toasts") Context.Render<ActivityToasts>(p => p.Add(x => x.WorkspaceId, ana.WorkspaceId));
+        else Context.Render<ActivityFeed>(p => p.Add(x => x.WorkspaceId, ana.WorkspaceId).Add(x => x.Actor, ana.Actor).Add(x => x.Toasts, true));
         var scope = EventScope.Workspace(ana.WorkspaceId);
         ActivityItem Line(string who, string what) =>
             new(Guid.NewGuid(), ana.WorkspaceId, Now, "u", who, ActivityKinds.ProjectClosed, what, "");
@@ -101,6 +104,22 @@ public sealed class ActivityComponentsTests(DatabaseFixture fixture) : MudCompon
         await snackbars.InvokeAsync(() => realtime.RaiseAsync(WorkspaceActivity.AddedEvent, Line("Ben", "Apollo"), scope, origin: "other-circuit"));
 
         snackbars.WaitForAssertion(() => Assert.Equal(["Ben closed Apollo"], snackbars.FindAll(".mud-snackbar-content-message").Select(e => e.TextContent).ToList()));
+    }
+
+    [Fact]
+    public async Task A_feed_without_toasts_raises_none()
+    {
+        var services = await fixture.ServicesAsync(DatabaseFixture.Sqlite);
+        var ana = await Accounts.RegisterAsync(services, "Ana Quiet");
+        var realtime = await ArrangeAsync(services, ana.Actor);
+        var snackbars = Context.Render<MudSnackbarProvider>();
+        var feed = Context.Render<ActivityFeed>(p => p.Add(x => x.WorkspaceId, ana.WorkspaceId).Add(x => x.Actor, ana.Actor));
+        var line = new ActivityItem(Guid.NewGuid(), ana.WorkspaceId, Now, "u", "Ben", ActivityKinds.ProjectClosed, "Apollo", "");
+
+        await snackbars.InvokeAsync(() => realtime.RaiseAsync(WorkspaceActivity.AddedEvent, line, EventScope.Workspace(ana.WorkspaceId), origin: "other-circuit"));
+
+        feed.WaitForAssertion(() => Assert.Contains("Ben closed Apollo", feed.Find(".activity-list").TextContent));
+        Assert.Empty(snackbars.FindAll(".mud-snackbar-content-message"));
     }
 
     private async Task<LiveRealtime> ArrangeAsync(IServiceProvider services, Actor viewer)

@@ -51,9 +51,9 @@ public sealed class WorkspaceProjectsPageTests(DatabaseFixture fixture) : MudCom
         var (services, _, owner, member) = await SharedWorkspaceAsync();
         await ArrangeAsync(services, member);
         var dialogs = Context.Render<MudBlazor.MudDialogProvider>();
-        var draft = new App.Web.Shell.DialogDraft("project:new",
-            new() { ["project-name"] = "Half typed", ["project-description"] = "Not saved yet" });
-        var take = Context.JSInterop.Setup<App.Web.Shell.DialogDraft?>("appDrafts.take").SetResult(draft);
+        // What appDrafts.save kept in sessionStorage (JSON.stringify({ key, fields })), handed over as text.
+        const string draft = """{"key":"project:new","fields":{"project-name":"Half typed","project-description":"Not saved yet"}}""";
+        var take = Context.JSInterop.Setup<string?>("appDrafts.take").SetResult(draft);
 
         var cut = Context.Render<WorkspaceProjectsPage>(p => p.Add(x => x.Slug, owner.Slug));
 

@@ -67,6 +67,24 @@ public sealed class ShellOutletTests : MudComponentTest
     }
 
     [Fact]
+    public void A_menu_link_is_marked_as_the_current_page_on_its_page_and_pages_under_it_only()
+    {
+        static AngleSharp.Dom.IElement Link(IRenderedComponent<ShellOutlet> menu) => menu.Find("[data-placement='nav.projects'] a.mud-nav-link");
+
+        var here = RenderOutlet("shell-layout:primary-menu", "/w/acme/projects", OutletPresentation.Menu);
+        Assert.Contains("active", Link(here).ClassList);
+        Assert.Equal("page", Link(here).GetAttribute("aria-current"));
+
+        var under = RenderOutlet("shell-layout:primary-menu", "/w/acme/projects/42", OutletPresentation.Menu);
+        Assert.Contains("active", Link(under).ClassList);
+
+        var elsewhere = RenderOutlet("shell-layout:primary-menu", "/w/acme/projects-archive", OutletPresentation.Menu);
+        Assert.DoesNotContain("active", Link(elsewhere).ClassList);
+        Assert.Null(Link(elsewhere).GetAttribute("aria-current"));
+        Assert.Equal("Projects", Link(elsewhere).TextContent);
+    }
+
+    [Fact]
     public void Workspace_links_disappear_outside_a_workspace()
     {
         Assert.Empty(RenderOutlet("shell-layout:top-left", "/").FindAll("[data-placement]"));

@@ -15,15 +15,17 @@ public sealed class ThemeToggleTests : MudComponentTest
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Context.JSInterop.Setup<string?>("appTheme.get").SetResult("system");
         var set = Context.JSInterop.SetupVoid("appTheme.set", "dark");
-        var popovers = Context.Render<MudBlazor.MudPopoverProvider>();
         var cut = Context.Render<ThemeToggle>();
         Assert.Equal("Theme: Same as system", cut.Find("#theme-menu button").GetAttribute("aria-label"));
 
         cut.Find("#theme-menu button").Click();
-        popovers.WaitForElement("#theme-dark").Click();
+        Assert.Equal("true", cut.Find("#theme-system").GetAttribute("aria-checked"));
+        Assert.Equal("menuitemradio", cut.Find("#theme-dark").GetAttribute("role"));
+        cut.Find("#theme-dark").Click();
 
         Assert.Single(set.Invocations);
         cut.WaitForAssertion(() => Assert.Equal("Theme: Dark", cut.Find("#theme-menu button").GetAttribute("aria-label")));
+        Assert.Empty(cut.FindAll("[role=menu]"));
     }
 
     [Fact]

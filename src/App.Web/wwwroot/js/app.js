@@ -46,11 +46,12 @@ window.appDrafts = {
         sessionStorage.setItem("app.draft:" + location.pathname, JSON.stringify({ key: root.dataset.draft, fields }));
     },
 
+    // The saved JSON text as it is: the server reads it (DialogDraft.TakeAsync).
     take() {
         const storageKey = "app.draft:" + location.pathname;
         const saved = sessionStorage.getItem(storageKey);
         sessionStorage.removeItem(storageKey);
-        return saved ? JSON.parse(saved) : null;
+        return saved;
     },
 };
 
@@ -97,3 +98,13 @@ document.addEventListener("focusin", (e) => {
     if (!(target instanceof HTMLElement) || !target.classList.contains("pointer-events-none")) return;
     target.closest(".mud-focus-trap")?.querySelector("input[data-initial-focus], [data-initial-focus] input, [data-initial-focus] textarea")?.focus();
 });
+
+// The shell's drawer (Shell/ShellLayout.razor) is plain markup; below 960 px it covers the page with an overlay that closes
+// it on a click. Following one of its links there, or narrowing the window while it is open, closes it the same way (as
+// MudDrawer did), so the page the user went to is not left covered. Wider, it sits beside the page and stays open.
+(() => {
+    const narrow = window.matchMedia("(max-width: 959.98px)");
+    const closeOverlay = () => { if (narrow.matches) document.getElementById("shell-drawer-overlay")?.click(); };
+    document.addEventListener("click", (e) => { if (e.target.closest?.("#shell-drawer a[href]")) closeOverlay(); });
+    narrow.addEventListener("change", closeOverlay);
+})();
