@@ -217,5 +217,7 @@ cat bench/RESULTS-NOTES.md >> "$OUT"
 cat bench/RESULTS-CIRCUITS.md >> "$OUT"
 cat "$TMP/presence.md" >> "$OUT"
 cat bench/RESULTS-PRESENCE.md >> "$OUT"
+# Measured by App.E2E.DurableDeliveryTests (two instances, MariaDB, Redis outage and kill -9), recorded by hand.
+{ echo; cat bench/RESULTS-DURABLE.md; } >> "$OUT"
 
 log "wrote $OUT"
