@@ -35,30 +35,10 @@ public static class HeadlessRun
         // --hold N: pause N seconds before and after opening the circuits, to inspect the app's heap (dotnet-gcdump).
         var hold = Arg(args, "hold", 0);
 
-        await using var app = url is null
-            ? await AppProcess.StartAsync(new Dictionary<string, string>
-            {
-                // One user holds PerWorkspace circuits; one address signs up every user (docs/operations.md).
-                ["REALTIME_BENCH_ENDPOINTS"] = "true", ["RATE_LIMIT_CIRCUITS_PER_USER"] = "100000",
-                ["RATE_LIMIT_SIGN_UP_PER_IP"] = "100000/1h", ["RATE_LIMIT_SIGN_IN_PER_IP"] = "100000/1m",
-            })
-            : null;
-        var baseUrl = app?.BaseUrl ?? new Uri(url!.TrimEnd('/') + "/");
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
-        {
-            BaseAddress = baseUrl,
-            Timeout = TimeSpan.FromMinutes(5),
-        };
-        var token = (await (await http.PostAsync("api/bench/token", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        using var bench = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
-        bench.DefaultRequestHeaders.Authorization = new("Bearer", token);
-
-        var workspaces = Math.Max(1, (circuits + perWorkspace - 1) / perWorkspace);
-        Log($"registering {workspaces} users (one workspace each) through the sign-up form");
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var users = new BenchUser[workspaces];
-        await Parallel.ForAsync(0, workspaces, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-            users[i] = await BenchAccounts.RegisterAsync(baseUrl, $"circuits.{run}.{i}@bench.invalid", ct));
+        await using var target = await BenchTarget.StartAsync(url);
+        var (app, baseUrl, http, bench) = (target.App, target.BaseUrl, target.Http, target.Bench);
+        var users = await target.RegisterUsersAsync(circuits, perWorkspace, "circuits");
+        var workspaces = users.Length;
 
         var observer = new CircuitObserver(traceJs);
         // Warm-up: a few circuits opened and closed, so the baseline already holds what the first circuit JIT-compiles and caches.

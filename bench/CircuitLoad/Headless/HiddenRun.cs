@@ -44,28 +44,10 @@ public static class HiddenRun
         var hold = HeadlessRun.Arg(args, "hold", 0);
         var settle = HeadlessRun.Arg(args, "settle", 90);
 
-        await using var app = url is null
-            ? await AppProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["REALTIME_BENCH_ENDPOINTS"] = "true", ["RATE_LIMIT_CIRCUITS_PER_USER"] = "100000", ["RATE_LIMIT_CONNECTIONS_PER_USER"] = "100000",
-            })
-            : null;
-        var baseUrl = app?.BaseUrl ?? new Uri(url!.TrimEnd('/') + "/");
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
-        {
-            BaseAddress = baseUrl,
-            Timeout = TimeSpan.FromMinutes(5),
-        };
-        var token = (await (await http.PostAsync("api/bench/token", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        using var bench = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
-        bench.DefaultRequestHeaders.Authorization = new("Bearer", token);
-
-        var workspaces = Math.Max(1, (circuits + perWorkspace - 1) / perWorkspace);
-        Log($"registering {workspaces} users (one workspace each) through the sign-up form");
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var users = new BenchUser[workspaces];
-        await Parallel.ForAsync(0, workspaces, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-            users[i] = await BenchAccounts.RegisterAsync(baseUrl, $"hidden.{run}.{i}@bench.invalid", ct));
+        await using var target = await BenchTarget.StartAsync(url);
+        var (app, baseUrl, http, bench) = (target.App, target.BaseUrl, target.Http, target.Bench);
+        var users = await target.RegisterUsersAsync(circuits, perWorkspace, "hidden");
+        var workspaces = users.Length;
         var slugs = users.Select(u => u.Slug).ToArray();
 
         var observer = new CircuitObserver(traceJs: false) { RefusePersistedState = stateOnServer };
