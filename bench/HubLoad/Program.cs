@@ -4,8 +4,8 @@
 //
 //   dotnet run -c Release --project bench/HubLoad -- --urls http://127.0.0.1:5000[,http://127.0.0.1:5001]
 //       --clients 200 --events 2000 --rate 0 --payload 256 [--warmup W] [--timeout-seconds 120]
-// --warmup W: W events flooded to every client and discarded before the measured run, twice, with a pause after each, so
-// the run sees a warmed-up server (JIT tiering, pools), as in steady state. bench/run.sh passes the same W to every peer.
+// --warmup W: W events flooded to every client and discarded before the measured run, twice, with a pause after each (a
+// paced run then 10 s more at its rate), so the run sees a warmed-up server (JIT tiering, pools), as in steady state. bench/run.sh passes the same W to every peer.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -65,22 +65,28 @@ for (var batch = 0; batch < options.Clients; batch += 50)
 }
 Console.Error.WriteLine("all connected; publishing");
 
-// Warm-up: two discarded floods, each followed by a pause in which the server's JIT can finish its background tier-up.
+// Warm-up: two discarded floods, each followed by a pause in which the server's JIT can finish its background tier-up;
+// a paced run then gets 10 s at its own rate (as bench/peers/warmup.mjs: a flood does not reach the paced code paths).
 if (options.Warmup > 0)
 {
     Volatile.Write(ref warming, true);
     var warmClock = Stopwatch.StartNew();
-    const int rounds = 2;
-    for (var round = 1; round <= rounds; round++)
+    var rounds = new List<(int Count, double Rate)> { (options.Warmup, 0), (options.Warmup, 0) };
+    if (options.Rate > 0) rounds.Add(((int)Math.Ceiling(options.Rate * 10), options.Rate));
+    long expected = 0;
+    foreach (var (count, rate) in rounds)
     {
-        (await http.PostAsJsonAsync("api/bench/publish", new { count = options.Warmup, rate = 0, payloadBytes = options.Payload, wait = false }))
+        var roundClock = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(30 + (rate > 0 ? count / rate : 0));
+        expected += (long)options.Clients * count;
+        (await http.PostAsJsonAsync("api/bench/publish", new { count, rate, payloadBytes = options.Payload, wait = false }))
             .EnsureSuccessStatusCode();
-        while (Interlocked.Read(ref warmed) < (long)options.Clients * options.Warmup * round && warmClock.Elapsed < TimeSpan.FromSeconds(30 * round))
+        while (Interlocked.Read(ref warmed) < expected && roundClock.Elapsed < deadline)
             await Task.Delay(50);
         await Task.Delay(2000);
     }
     Volatile.Write(ref warming, false);
-    Console.Error.WriteLine($"warm-up: {Interlocked.Read(ref warmed)}/{(long)options.Clients * options.Warmup * rounds} deliveries in {warmClock.Elapsed.TotalSeconds:F2} s (discarded)");
+    Console.Error.WriteLine($"warm-up: {Interlocked.Read(ref warmed)}/{expected} deliveries in {warmClock.Elapsed.TotalSeconds:F2} s (discarded)");
 }
 
 var cpuBefore = await ServerCpuMsAsync();

@@ -222,7 +222,7 @@ async function requestPublish(count, rate) {
 // Warm-up ticks are counted apart (see onTick) and never measured.
 async function warmUp() {
   warming = true;
-  await runWarmUp({ events: cfg.warmup, clients: N, publish: (count) => requestPublish(count, 0), received: () => warmed, log });
+  await runWarmUp({ events: cfg.warmup, clients: N, rate: cfg.rate, publish: requestPublish, received: () => warmed, log });
   warming = false;
 }
 

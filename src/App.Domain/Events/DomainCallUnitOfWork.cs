@@ -68,12 +68,7 @@ public sealed class DomainCallUnitOfWork
         {
             if (unit.declared is null || unit.ReservedEventId is not null) continue;
             var eventId = Persistence.AppDbContext.NewEventId();
-            var reserved = unit.declared.Reserve() with { EventId = eventId };
-            db.OutboxMessages.Add(new Outbox.OutboxMessage
-            {
-                EventId = eventId, Name = reserved.Name, CreatedAt = DateTime.UtcNow,
-                Body = Outbox.OutboxBody.Write(reserved, awaitingResult: unit.declared.DependsOnResult),
-            });
+            db.AddOutboxRow(unit.declared.Reserve() with { EventId = eventId }, awaitingResult: unit.declared.DependsOnResult);
             Volatile.Write(ref unit.reservedEventId, eventId);
         }
     }

@@ -50,16 +50,13 @@ public static class OutboxBody
         },
     }, Json);
 
-    /// <summary>True for a declared call's change whose method has not returned (or never did).</summary>
-    public static bool IsAwaitingResult(string body) =>
-        (JsonSerializer.Deserialize<Stored>(body, Json) ?? throw new JsonException("An empty outbox body.")).AwaitingResult;
-
-    /// <summary>The event a row holds; throws <see cref="JsonException"/> for a body this code did not write.</summary>
-    public static IRealtimeDomainEvent Read(string body)
+    /// <summary>The event a row holds, and whether it is a declared call's change whose method has not returned (or never
+    /// did); throws <see cref="JsonException"/> for a body this code did not write.</summary>
+    public static (IRealtimeDomainEvent Event, bool AwaitingResult) Read(string body)
     {
         var s = JsonSerializer.Deserialize<Stored>(body, Json) ?? throw new JsonException("An empty outbox body.");
         var scope = EventScope.Parse(s.Scope);
-        return s.Change
+        IRealtimeDomainEvent stored = s.Change
             ? new EntityChange
             {
                 EventId = s.EventId, Name = s.Name, Scope = scope, Payload = s.Payload, ActorId = s.ActorId, OriginId = s.OriginId,
@@ -71,5 +68,6 @@ public static class OutboxBody
                 EventId = s.EventId, Name = s.Name, Scope = scope, Payload = s.Payload, ActorId = s.ActorId, OriginId = s.OriginId,
                 OccurredAt = s.OccurredAt,
             };
+        return (stored, s.AwaitingResult);
     }
 }

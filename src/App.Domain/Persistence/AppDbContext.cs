@@ -48,13 +48,18 @@ public abstract class AppDbContext : IdentityDbContext<AppUser>, IEntityChangeOu
             throw new InvalidOperationException(
                 $"'{domainEvent.Name}' was staged with no pending change: stage after making the change and before SaveChanges, or inside a transaction.");
         var durable = WithEventId(domainEvent);
-        if (durable.EventId is { } eventId)
-            OutboxMessages.Add(new OutboxMessage
-            {
-                EventId = eventId, Name = durable.Name, Body = OutboxBody.Write(durable), CreatedAt = DateTime.UtcNow,
-            });
+        if (durable.EventId is not null) AddOutboxRow(durable);
         staged.Add(durable);
     }
+
+    /// <summary>The event's outbox row, saved with the change; <paramref name="awaitingResult"/> marks a declared call's
+    /// row whose entity id comes from its result (completed by the call, see <see cref="DomainCallUnitOfWork"/>).</summary>
+    internal void AddOutboxRow(IRealtimeDomainEvent durable, bool awaitingResult = false) =>
+        OutboxMessages.Add(new OutboxMessage
+        {
+            EventId = durable.EventId ?? throw new ArgumentException("An outbox row needs the event's id.", nameof(durable)),
+            Name = durable.Name, Body = OutboxBody.Write(durable, awaitingResult), CreatedAt = DateTime.UtcNow,
+        });
 
     private static IRealtimeDomainEvent WithEventId(IRealtimeDomainEvent domainEvent) => domainEvent switch
     {

@@ -121,8 +121,8 @@ public sealed class OutboxDispatcher(IRealtimePublisher publisher, OutboxStore s
         {
             try
             {
-                var domainEvent = OutboxBody.Read(row.Body);
-                if (OutboxBody.IsAwaitingResult(row.Body))
+                var (domainEvent, awaitingResult) = OutboxBody.Read(row.Body);
+                if (awaitingResult)
                     logger.LogWarning("Outbox row {Id} ({Event}): its declared call committed but never returned (it threw, or its " +
                         "process died); published without what its result decides", row.Id, domainEvent.Name);
                 sends.Add((row.EventId, publisher.PublishOnceAsync(DomainEventForwarder.ToRealtimeEvent(domainEvent))));

@@ -134,8 +134,9 @@ public sealed class OutboxTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal(shared.Member.UserId, received.PayloadAs<MembershipChange>()!.UserId);
         // The row the call's save wrote, completed with what the result decided, and marked once relayed.
         var body = Body(services, received.Id!);
-        Assert.False(OutboxBody.IsAwaitingResult(body));
-        Assert.Equal(shared.Member.UserId, OutboxBody.Read(body).Payload.GetProperty("userId").GetString());
+        var (stored, awaitingResult) = OutboxBody.Read(body);
+        Assert.False(awaitingResult);
+        Assert.Equal(shared.Member.UserId, stored.Payload.GetProperty("userId").GetString());
         await Eventually.TrueAsync(() => DispatchedAt(services, received.Id!) is not null);
     }
 
