@@ -73,20 +73,20 @@ if (options.Warmup > 0)
     var warmClock = Stopwatch.StartNew();
     var rounds = new List<(int Count, double Rate)> { (options.Warmup, 0), (options.Warmup, 0) };
     if (options.Rate > 0) rounds.Add(((int)Math.Ceiling(options.Rate * 10), options.Rate));
-    long expected = 0;
+    long warmExpected = 0;
     foreach (var (count, rate) in rounds)
     {
         var roundClock = Stopwatch.StartNew();
-        var deadline = TimeSpan.FromSeconds(30 + (rate > 0 ? count / rate : 0));
-        expected += (long)options.Clients * count;
+        var warmDeadline = TimeSpan.FromSeconds(30 + (rate > 0 ? count / rate : 0));
+        warmExpected += (long)options.Clients * count;
         (await http.PostAsJsonAsync("api/bench/publish", new { count, rate, payloadBytes = options.Payload, wait = false }))
             .EnsureSuccessStatusCode();
-        while (Interlocked.Read(ref warmed) < expected && roundClock.Elapsed < deadline)
+        while (Interlocked.Read(ref warmed) < warmExpected && roundClock.Elapsed < warmDeadline)
             await Task.Delay(50);
         await Task.Delay(2000);
     }
     Volatile.Write(ref warming, false);
-    Console.Error.WriteLine($"warm-up: {Interlocked.Read(ref warmed)}/{expected} deliveries in {warmClock.Elapsed.TotalSeconds:F2} s (discarded)");
+    Console.Error.WriteLine($"warm-up: {Interlocked.Read(ref warmed)}/{warmExpected} deliveries in {warmClock.Elapsed.TotalSeconds:F2} s (discarded)");
 }
 
 var cpuBefore = await ServerCpuMsAsync();
