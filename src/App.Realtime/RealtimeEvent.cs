@@ -48,12 +48,14 @@ public sealed record RealtimeEvent
         ? default
         : Payload.Deserialize<T>(RealtimeJson.Options);
 
-    // The serialised forms (hub, SSE) in one lazily made object: most events only go to circuits and never need
-    // them, and every event queued for a circuit stays alive until delivered, so its size matters to the GC.
+    // The forms clients get (hub, SSE) in one lazily made object, serialised once per event whatever the number of
+    // connections: most events only go to circuits and never need them, and every event queued for a circuit stays
+    // alive until delivered, so its size matters to the GC.
     private sealed class Serialized(JsonElement element)
     {
         public JsonElement Element { get; } = element;
         public SerializedHubMessage? HubMessage;
+        public string? Json;
     }
 
     private Serialized? serialized;
@@ -61,12 +63,21 @@ public sealed record RealtimeEvent
     private Serialized SerializedForms()
     {
         if (Volatile.Read(ref serialized) is { } existing) return existing;
-        var made = new Serialized(JsonSerializer.SerializeToElement(this, RealtimeJson.Wire));
+        // The instance and trace context are the relay's (echo suppression, joining traces across instances):
+        // clients get neither, so they see no server topology and a frame is ~100 bytes lighter.
+        var made = new Serialized(JsonSerializer.SerializeToElement(this with { Instance = null, TraceParent = null }, RealtimeJson.Wire));
         return Interlocked.CompareExchange(ref serialized, made, null) ?? made;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, RealtimeJson.Wire);
+    /// <summary>The event as a client receives it (an SSE <c>data:</c> line; the hub's argument): everything but the
+    /// relay's <see cref="Instance"/> and <see cref="TraceParent"/>.</summary>
+    public string ToClientJson()
+    {
+        var forms = SerializedForms();
+        return forms.Json ??= forms.Element.GetRawText();
+    }
 
+    /// <summary>The whole event, as the Redis relay carries it between instances.</summary>
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, RealtimeJson.Wire);
 
     /// <summary>The hub's <c>event(e)</c> invocation, serialised once per protocol and written to every hub

@@ -62,6 +62,9 @@ public sealed class RealtimeClientsTests(BrowserFixture browser) : IAsyncLifetim
         Assert.Equal("Created", received.GetProperty("operation").GetString());
         Assert.Equal("Hubble", received.GetProperty("payload").GetProperty("name").GetString());
         Assert.StartsWith("workspace:", received.GetProperty("topic").GetString());
+        // The relay's instance and trace context stay on the server.
+        Assert.False(received.TryGetProperty("instance", out _));
+        Assert.False(received.TryGetProperty("traceParent", out _));
         await alicePolling.WaitForAsync(e => e.GetProperty("name").GetString() == "projects.project.changed");
         // Carol's connection was open the whole time and received nothing of Alice's workspace.
         await Task.Delay(300);
@@ -152,6 +155,7 @@ public sealed class RealtimeClientsTests(BrowserFixture browser) : IAsyncLifetim
             Assert.Equal(ids.Order().Distinct(), ids);
             Assert.True(ids[0] > long.Parse(lastId));
             Assert.All(events, e => Assert.Equal(projectEvent, e.Event));
+            Assert.All(events, e => Assert.DoesNotContain("\"instance\"", e.Data));
         }
 
         // An id from before this server started cannot be resumed: the client is told to reload.

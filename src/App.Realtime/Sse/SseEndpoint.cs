@@ -122,7 +122,7 @@ public static class SseEndpoint
     }
 
     private static Task WriteAsync(Stream body, RealtimeEvent realtimeEvent, CancellationToken ct) =>
-        SseFormatter.WriteAsync(One(new SseItem<string>(realtimeEvent.ToJson(), realtimeEvent.Name) { EventId = realtimeEvent.Sequence.ToString() }), body, ct);
+        SseFormatter.WriteAsync(One(new SseItem<string>(realtimeEvent.ToClientJson(), realtimeEvent.Name) { EventId = realtimeEvent.Sequence.ToString() }), body, ct);
 
     private static Task WriteResetAsync(Stream body, string reason, CancellationToken ct) =>
         SseFormatter.WriteAsync(One(new SseItem<string>($"{{\"reason\":\"{reason}\"}}", ResetEvent)), body, ct);
