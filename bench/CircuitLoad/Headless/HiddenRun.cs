@@ -132,6 +132,13 @@ public static class HiddenRun
             $"failures: {HeadlessRun.Summarise(observer.Errors)}");
 
         await HeadlessRun.CloseAllAsync(opened, 64);
+        if (app is not null && observer.Errors.Count > 0)
+        {
+            // What the server said about the failures (its warnings and errors), next to the client's view of them.
+            var serverLog = Path.Combine(Path.GetTempPath(), $"circuitload-hidden-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+            await File.WriteAllTextAsync(serverLog, app.Output);
+            Log($"server log with the failures: {serverLog}");
+        }
 
         pauseTimes.Sort();
         resumeTimes.Sort();
