@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -59,8 +60,7 @@ public sealed class RealtimePublisher(
     public RealtimeEvent Publish(RealtimeEvent realtimeEvent)
     {
         Validate(realtimeEvent);
-        if (realtimeEvent.Id is null) realtimeEvent = realtimeEvent with { Id = NewId() };
-        else if (!recentIds.TryAdd(realtimeEvent.Id))
+        if (realtimeEvent.Id is not null && !recentIds.TryAdd(realtimeEvent.Id))
         {
             metrics.OnDuplicate();
             return realtimeEvent;
@@ -77,9 +77,6 @@ public sealed class RealtimePublisher(
         if (!first) metrics.OnDuplicate();
         return PublishNumbered(realtimeEvent, route: first, confirm: true).Relayed ?? Task.FromResult(true);
     }
-
-    /// <summary>A new event id: 32 hex characters.</summary>
-    public static string NewId() => Guid.NewGuid().ToString("N");
 
     private static void Validate(RealtimeEvent realtimeEvent)
     {
@@ -98,9 +95,14 @@ public sealed class RealtimePublisher(
         using var activity = RealtimeTracing.StartPublish(realtimeEvent);
         lock (order)
         {
+            var number = sequence.Next();
             var numbered = realtimeEvent with
             {
-                Sequence = sequence.Next(), Instance = InstanceId, TraceParent = realtimeEvent.TraceParent ?? RealtimeTracing.TraceParentOf(activity),
+                // An event without an id gets this instance's id and its sequence in hex: unique across instances as
+                // the pair is, and ~20x cheaper than a Guid, which costs ~500 ns here (a getrandom call) and halved
+                // the in-process fan-out at small audiences (bench/RESULTS-NOTES.md).
+                Id = realtimeEvent.Id ?? InstanceId + number.ToString("x", CultureInfo.InvariantCulture),
+                Sequence = number, Instance = InstanceId, TraceParent = realtimeEvent.TraceParent ?? RealtimeTracing.TraceParentOf(activity),
             };
             activity?.SetTag("realtime.sequence", numbered.Sequence);
             if (route) metrics.OnPublished();

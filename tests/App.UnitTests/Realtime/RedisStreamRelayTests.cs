@@ -64,7 +64,7 @@ public sealed class RedisStreamRelayTests
 
     private static Task<bool> Publish(Node node, int n) => node.Publisher.PublishOnceAsync(new RealtimeEvent
     {
-        Id = RealtimePublisher.NewId(), Name = "tests.stream.event", Topic = RealtimeTopics.Global, OccurredAt = DateTimeOffset.UtcNow,
+        Id = Guid.NewGuid().ToString("N"), Name = "tests.stream.event", Topic = RealtimeTopics.Global, OccurredAt = DateTimeOffset.UtcNow,
         Payload = System.Text.Json.JsonSerializer.SerializeToElement(new { n }),
     });
 
