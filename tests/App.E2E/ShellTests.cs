@@ -150,6 +150,8 @@ public sealed class ShellTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Redirect, visitor.StatusCode);
         Assert.Contains("/Account/Login", visitor.Headers.Location!.ToString());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/_shell")).StatusCode);
+        // Nor does the bench's empty page without the bench endpoints.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/_bench/empty")).StatusCode);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class FocusHeadingOnNavigateTests : MudComponentTest
     [Fact]
     public void Asks_to_focus_the_heading_once_per_page_navigated_to()
     {
-        var focus = Context.JSInterop.SetupVoid("appShell.focusHeading", "h1");
+        var focus = Context.JSInterop.SetupVoid("appShell.focusHeading");
         var cut = Context.Render<FocusHeadingOnNavigate>(p => p.Add(c => c.RouteData, new RouteData(typeof(PageA), new Dictionary<string, object?>())));
         Assert.Single(focus.Invocations);
 

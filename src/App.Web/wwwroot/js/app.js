@@ -8,11 +8,11 @@ window.appShell = {
 
     // Focus the new page's heading for screen readers (FocusHeadingOnNavigate), unless the user is typing into a field
     // or working in a dialog: the call can arrive well after the page appeared, and must not take their focus away.
-    focusHeading(selector) {
+    focusHeading() {
         const active = document.activeElement;
         if (active && active !== document.body
             && (active.matches("input, textarea, select, [contenteditable]") || active.closest("[role=dialog], .mud-dialog"))) return;
-        const heading = document.querySelector(selector);
+        const heading = document.querySelector("h1");
         if (!heading) return;
         if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
         heading.focus();
