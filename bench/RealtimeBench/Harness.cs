@@ -23,9 +23,11 @@ internal sealed class Harness : IAsyncDisposable
         services = collection.BuildServiceProvider();
         hosted = services.GetServices<IHostedService>().ToArray();
         foreach (var service in hosted) service.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Bus = services.GetRequiredService<IDomainEvents>();
     }
 
-    public IDomainEvents Bus => services.GetRequiredService<IDomainEvents>();
+    /// <summary>Resolved once, as a domain service holds its injected bus.</summary>
+    public IDomainEvents Bus { get; }
     public RealtimeAudience Audience => services.GetRequiredService<RealtimeAudience>();
     public RealtimeMetrics Metrics => services.GetRequiredService<RealtimeMetrics>();
     public RealtimeSequence Sequence => services.GetRequiredService<RealtimeSequence>();

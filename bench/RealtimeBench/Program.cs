@@ -27,7 +27,7 @@ if (what is "fanout" or "all")
     Line();
     Line("Ours = `IDomainEvents` -> `DomainEventForwarder` -> `RealtimePublisher` -> `RealtimeAudience` -> one `CircuitConnection` per subscriber (a bounded `RealtimeConnectionQueue`: a Channel drained on the thread pool only while it has events), " +
          "handler inline (no Blazor renderer). Baseline = the same fan-out hand-written on bounded channels. " +
-         "Each side runs each row once to warm up, then 3 times alternating with the other side; the median run of each is shown. " +
+         "Each side runs each row twice to warm up, then 5 times alternating with the other side; the median run of each is shown (single runs of a row spread by up to 2x on this shared 2-core machine). " +
          "Throughput runs keep at most half a queue of events in flight per subscriber (nothing is dropped); their p50/p99 include that queueing. " +
          "The idle columns are publish-to-handler latency with one event in flight at a time (200 events).");
     Line();
@@ -35,7 +35,7 @@ if (what is "fanout" or "all")
     Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     int[] sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 50_000];
     var targetDeliveries = quick ? 200_000 : 2_000_000;
-    var rounds = quick ? 1 : 3;
+    var rounds = quick ? 1 : 5;
     static FanoutBenchmark.Result Median(List<FanoutBenchmark.Result> runs) =>
         runs.OrderBy(r => r.DeliveriesPerSecond).ElementAt(runs.Count / 2);
     var ratios = new List<double>();
@@ -45,10 +45,15 @@ if (what is "fanout" or "all")
         if (onlyRow is not null && onlyRow != $"{n}:{w}") continue;
         var audience = n / w;
         var events = Math.Max(20, targetDeliveries / audience);
-        // Each side: one warm-up run of this shape (JIT tiering, pools), then `rounds` measured runs alternating
+        // Each side: warm-up runs of this shape (JIT tiering, pools), then `rounds` measured runs alternating
         // with the other side so a noisy spell on this shared machine hits both; the median run of each is reported.
-        await FanoutBenchmark.RunAsync(n, w, events);
-        await ChannelsBaseline.RunAsync(n, w, events);
+        // Two warm-up runs: with one, the first measured run of either side was still often the slowest (tiered
+        // compilation and PGO take a few runs of this size to settle).
+        for (var warmup = 0; warmup < 2; warmup++)
+        {
+            await FanoutBenchmark.RunAsync(n, w, events);
+            await ChannelsBaseline.RunAsync(n, w, events);
+        }
         var oursRuns = new List<FanoutBenchmark.Result>();
         var baselineRuns = new List<FanoutBenchmark.Result>();
         for (var round = 0; round < rounds; round++)
