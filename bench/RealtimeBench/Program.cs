@@ -25,9 +25,9 @@ if (what is "fanout" or "all")
 {
     Line("### In-process fan-out: ours vs raw System.Threading.Channels");
     Line();
-    Line("Ours = `IDomainEvents` -> `DomainEventForwarder` -> `RealtimePublisher` -> `RealtimeAudience` -> one `CircuitConnection` per subscriber (a bounded `RealtimeConnectionQueue`: a Channel drained on the thread pool only while it has events), " +
+    Line("Ours = `IDomainEvents` -> `DomainEventForwarder` -> `RealtimePublisher` -> `RealtimeAudience` -> one `CircuitConnection` per subscriber (its bounded `RealtimeConnectionQueue`, drained on the thread pool only while it has events), " +
          "handler inline (no Blazor renderer). Baseline = the same fan-out hand-written on bounded channels. " +
-         "Each side runs each row twice to warm up, then 5 times alternating with the other side; the median run of each is shown (single runs of a row spread by up to 2x on this shared 2-core machine). " +
+         "Each side runs each row twice to warm up, then 9 times alternating with the other side; the median run of each is shown (single runs of a row spread by up to 4x on this shared 2-core machine, with the thread pool's size: bench/RESULTS-NOTES.md). " +
          "Throughput runs keep at most half a queue of events in flight per subscriber (nothing is dropped); their p50/p99 include that queueing. " +
          "The idle columns are publish-to-handler latency with one event in flight at a time (200 events).");
     Line();
@@ -35,7 +35,7 @@ if (what is "fanout" or "all")
     Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     int[] sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 50_000];
     var targetDeliveries = quick ? 200_000 : 2_000_000;
-    var rounds = quick ? 1 : 5;
+    var rounds = quick ? 1 : 9;
     static FanoutBenchmark.Result Median(List<FanoutBenchmark.Result> runs) =>
         runs.OrderBy(r => r.DeliveriesPerSecond).ElementAt(runs.Count / 2);
     var ratios = new List<double>();
@@ -65,7 +65,7 @@ if (what is "fanout" or "all")
         }
         static string Rounds(List<FanoutBenchmark.Result> runs) =>
             string.Join(" ", runs.Select(r => $"{r.DeliveriesPerSecond / 1e6:F2}M/s {r.CpuNanosPerDelivery:F0}ns-cpu"));
-        Console.Error.WriteLine($"{n}:{w} ours {Rounds(oursRuns)} | channels {Rounds(baselineRuns)}");
+        Console.Error.WriteLine($"{n}:{w} ours {Rounds(oursRuns)} | channels {Rounds(baselineRuns)} | pool threads {ThreadPool.ThreadCount}");
         var ours = Median(oursRuns);
         var baseline = Median(baselineRuns);
         var oursIdle = await FanoutBenchmark.RunAsync(n, w, 200, inFlight: 1);
