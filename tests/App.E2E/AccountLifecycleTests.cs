@@ -40,7 +40,12 @@ public sealed class AccountLifecycleTests(BrowserFixture browser) : IAsyncLifeti
         // Sign out from one tab: the other tab's live page loses access at once.
         await page.Locator("#sign-out-form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("/$"));
-        await otherTab.WaitForURLAsync(new Regex("/Account/Login"));
+        // Waits on the address and the form a person sees, not on a navigation: the tab may navigate twice (the reload
+        // the session-ended event asks for, then the circuit's own sign-out 2 s later if that reload is still loading),
+        // and WaitForURL, which also waits for the matching navigation's network response, once timed out with the
+        // sign-in page already loaded.
+        await Assertions.Expect(otherTab).ToHaveURLAsync(new Regex("/Account/Login"));
+        await Assertions.Expect(otherTab.Locator("#login-submit")).ToBeVisibleAsync();
 
         // The old password no longer works; the new one does, and sign-in returns to where the user was going.
         await page.GotoAsync($"/w/{dana.Slug}/projects");

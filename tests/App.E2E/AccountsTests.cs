@@ -57,9 +57,10 @@ public sealed class AccountsTests(BrowserFixture browser) : IAsyncLifetime
         // re-validates its user (every 15 s). B's next request is refused either way.
         try
         {
-            await pageB.WaitForURLAsync(new Regex("/Account/Login"), new() { Timeout = 25_000 });
+            // The address, not a navigation: the page may navigate twice (reload, then the circuit's own sign-out).
+            await Assertions.Expect(pageB).ToHaveURLAsync(new Regex("/Account/Login"), new() { Timeout = 25_000 });
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             var probe = pageB.Locator("#realtime-probe");
             throw new TimeoutException(
