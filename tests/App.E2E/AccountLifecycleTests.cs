@@ -63,6 +63,60 @@ public sealed class AccountLifecycleTests(BrowserFixture browser) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_tab_whose_live_connection_starts_just_as_the_user_signs_out_elsewhere_is_signed_out_too()
+    {
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        var dana = await UserFlows.RegisterAsync(page, "Dana Race");
+        var otherTab = await page.Context.NewPageAsync();
+        // The other tab's circuit connection is made (and its cookie accepted) before the sign-out, but the circuit
+        // only starts after it, so it misses the "session ended" event that reloads the user's open pages: the
+        // page's messages to the server are held after the connection's handshake until the sign-out is done.
+        var held = new List<IWebSocketFrame>();
+        var holding = true;
+        var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IWebSocketRoute? server = null;
+        await otherTab.RouteWebSocketAsync(new Regex("/_blazor"), ws =>
+        {
+            server = ws.ConnectToServer();
+            var handshakeSent = false;
+            ws.OnMessage(frame =>
+            {
+                lock (held)
+                {
+                    if (holding && handshakeSent)
+                    {
+                        held.Add(frame);
+                        firstHeld.TrySetResult();
+                        return;
+                    }
+                }
+                // The handshake is JSON text; every later message of the blazorpack protocol is binary. (A frame
+                // does not say which it was: Text just decodes the bytes.)
+                if (handshakeSent) server.Send(frame.Binary);
+                else server.Send(frame.Text);
+                handshakeSent = true;
+            });
+        });
+        await otherTab.GotoAsync($"/w/{dana.Slug}/projects");
+        await Assertions.Expect(otherTab.Locator("#workspace-name")).ToHaveTextAsync("Dana Race");
+        if (await Task.WhenAny(firstHeld.Task, Task.Delay(TimeSpan.FromSeconds(15))) != firstHeld.Task)
+            Assert.Fail("The other tab never sent its first message after the handshake (no circuit start to hold).");
+
+        await page.GotoAsync("/Account/Manage");
+        await page.Locator("#sign-out-form button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#sign-in-link")).ToBeVisibleAsync();
+        lock (held)
+        {
+            holding = false;
+            foreach (var frame in held) server!.Send(frame.Binary);
+        }
+
+        // Well before the circuit's periodic re-check of its user (15 s): the circuit checks once it listens.
+        await Assertions.Expect(otherTab).ToHaveURLAsync(new Regex("/Account/Login"), new() { Timeout = 5000 });
+        await Assertions.Expect(otherTab.Locator("#login-submit")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Changing_the_display_name_shows_it_in_the_user_menu()
     {
         var page = await browser.NewPageAsync(app.BaseUrl);
